@@ -1,0 +1,99 @@
+"""Shared argument checks for the numeric core.
+
+Every check raises :class:`LossInputError` with a message that names the
+argument, says what was received and what is expected.
+"""
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from app.core.errors import LossInputError
+
+FLOAT_DTYPES = (np.float32, np.float64)
+REDUCTIONS = ("none", "mean", "sum")
+
+
+def resolve_dtype(dtype) -> np.dtype | None:
+    """Turn ``None``, ``"float32"``, ``"float64"`` or a numpy float dtype into a dtype."""
+    if dtype is None:
+        return None
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError as error:
+        raise LossInputError("dtype", f"dtype must be float32 or float64, got {dtype!r}") from error
+    if resolved not in FLOAT_DTYPES:
+        raise LossInputError("dtype", f"dtype must be float32 or float64, got {resolved}")
+    return resolved
+
+
+def as_float_array(value, name: str, dtype=None) -> np.ndarray:
+    """Return ``value`` as a finite float32/float64 array.
+
+    A floating array keeps its dtype unless ``dtype`` is given; anything else
+    (lists, ints, Python floats) becomes ``dtype`` or float64. Booleans, strings,
+    ragged lists and NaN/Inf are refused.
+    """
+    wanted = resolve_dtype(dtype)
+    try:
+        array = np.asarray(value)
+    except ValueError as error:  # ragged nested lists
+        raise LossInputError(name, f"{name} must be a rectangular array of numbers: {error}") from error
+    if array.dtype == np.bool_ or not (
+        np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)
+    ):
+        raise LossInputError(name, f"{name} must hold real numbers, got values of type {array.dtype}")
+    if wanted is None:
+        wanted = array.dtype if array.dtype in FLOAT_DTYPES else np.dtype(np.float64)
+    array = array.astype(wanted, copy=False)
+    if not np.all(np.isfinite(array)):
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        raise LossInputError(
+            name, f"{name} must be finite, got {array[bad] if bad else array.item()} at index {bad}"
+        )
+    return array
+
+
+def check_same_shape(input: np.ndarray, target: np.ndarray, function: str) -> None:
+    """Element-wise losses need ``target`` shaped exactly as ``input`` (no broadcasting)."""
+    if input.shape != target.shape:
+        raise LossInputError(
+            "target",
+            f"target has shape {input_shape(target)}, input has {input_shape(input)}: "
+            f"{function} wants both the same shape",
+        )
+
+
+def input_shape(array: np.ndarray) -> tuple[int, ...]:
+    return tuple(int(size) for size in array.shape)
+
+
+def check_reduction(reduction: str, allowed: Sequence[str] = REDUCTIONS) -> None:
+    if reduction not in allowed:
+        raise LossInputError(
+            "reduction", f"reduction must be one of {', '.join(repr(r) for r in allowed)}, got {reduction!r}"
+        )
+
+
+def check_non_negative(value: float, name: str) -> float:
+    if not isinstance(value, (int, float, np.floating, np.integer)) or isinstance(value, bool):
+        raise LossInputError(name, f"{name} must be a number, got {value!r}")
+    if not np.isfinite(value) or value < 0:
+        raise LossInputError(name, f"{name} must be a finite number >= 0, got {value!r}")
+    return float(value)
+
+
+def reduce(elementwise: np.ndarray, reduction: str) -> tuple[np.ndarray, float]:
+    """Reduce element-wise losses and return ``(loss, scale)``.
+
+    ``scale`` is d loss / d elementwise for one element: 1 for ``"sum"`` and
+    ``"none"``, 1/N for ``"mean"`` (the mean of an empty array is NaN, as torch).
+    """
+    if reduction == "none":
+        return elementwise, 1.0
+    if reduction == "sum":
+        return elementwise.sum(dtype=elementwise.dtype), 1.0
+    count = elementwise.size
+    if count == 0:
+        return np.asarray(np.nan, dtype=elementwise.dtype), 1.0
+    return elementwise.mean(dtype=elementwise.dtype), 1.0 / count

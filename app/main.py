@@ -1,0 +1,21 @@
+"""Build the Loss Lab application: routers, static files, error handlers."""
+
+from fastapi import FastAPI
+
+from app import __version__
+from app.api import health
+
+API_PREFIX = "/api/v1"
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="Loss Lab",
+        version=__version__,
+        description="Loss values, derivatives and sigmoid/softmax transforms that match torch.nn.functional.",
+    )
+    app.include_router(health.router, prefix=API_PREFIX)
+    return app
+
+
+app = create_app()
