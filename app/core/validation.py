@@ -97,3 +97,51 @@ def reduce(elementwise: np.ndarray, reduction: str) -> tuple[np.ndarray, float]:
     if count == 0:
         return np.asarray(np.nan, dtype=elementwise.dtype), 1.0
     return elementwise.mean(dtype=elementwise.dtype), 1.0 / count
+
+
+def check_positive(value: float, name: str) -> float:
+    """A finite number > 0 (temperatures, scales); returns it as a Python float."""
+    if not isinstance(value, (int, float, np.floating, np.integer)) or isinstance(value, bool):
+        raise LossInputError(name, f"{name} must be a number, got {value!r}")
+    if not np.isfinite(value) or value <= 0:
+        raise LossInputError(name, f"{name} must be a finite number > 0, got {value!r}")
+    return float(value)
+
+
+def check_in_range(value: float, name: str, low: float, high: float) -> float:
+    """A finite number in the closed interval [low, high]; returns it as a Python float."""
+    if not isinstance(value, (int, float, np.floating, np.integer)) or isinstance(value, bool):
+        raise LossInputError(name, f"{name} must be a number, got {value!r}")
+    if not np.isfinite(value) or not low <= value <= high:
+        raise LossInputError(name, f"{name} must be between {low} and {high}, got {value!r}")
+    return float(value)
+
+
+def check_axis(dim, ndim: int, name: str = "dim") -> int:
+    """A valid axis for an array of ``ndim`` dimensions (negative counts from the end).
+
+    As torch, a 0-d array accepts ``dim`` -1 and 0. Returns the non-negative axis.
+    """
+    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+        raise LossInputError(name, f"{name} must be an integer, got {dim!r}")
+    size = max(ndim, 1)
+    if not -size <= dim < size:
+        raise LossInputError(
+            name, f"{name} must be in [{-size}, {size - 1}] for an input with {ndim} dimensions, got {dim}"
+        )
+    return int(dim) % size
+
+
+def check_broadcastable(array: np.ndarray, shape: tuple[int, ...], name: str, function: str) -> np.ndarray:
+    """Broadcast ``array`` to ``shape`` (numpy/torch rules; the result may not grow past ``shape``)."""
+    try:
+        grown = np.broadcast_shapes(array.shape, shape)
+    except ValueError:
+        grown = None
+    if grown != tuple(shape):
+        raise LossInputError(
+            name,
+            f"{name} has shape {input_shape(array)}, input has {tuple(int(s) for s in shape)}: "
+            f"{function} wants {name} broadcastable to the input's shape",
+        )
+    return np.broadcast_to(array, shape)
