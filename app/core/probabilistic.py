@@ -42,7 +42,7 @@ __all__ = [
 # torch clamps each log in binary_cross_entropy at -100 so that p = 0 or 1 gives a
 # finite loss, and bounds the backward denominator (1 - p) * p below by 1e-12.
 BCE_LOG_FLOOR = -100.0
-BCE_GRAD_EPSILON = 1e-12
+BCE_GRAD_EPSILON = float(np.float32(1e-12))  # a C++ float in torch, also in float64 (9.99999996e-13)
 KL_REDUCTIONS = ("none", "mean", "sum", "batchmean")
 
 
@@ -379,7 +379,7 @@ def binary_cross_entropy(input, target, *, reduction: str = "mean", weight=None)
         if np.any(outside):
             raise LossInputError(
                 name,
-                f"{name} must hold probabilities in [0, 1], got {array[outside].flat[0]!r}: "
+                f"{name} must hold probabilities in [0, 1], got {float(array[outside].flat[0])}: "
                 + ("apply sigmoid first, or use binary_cross_entropy_with_logits" if name == "input" else "use 0/1 labels or soft labels"),
             )
     weights = _optional_broadcast(weight, "weight", probabilities, "binary_cross_entropy")
@@ -474,12 +474,12 @@ def kl_div(input, target, *, reduction: str = "mean", log_target: bool = False) 
         if np.any(targets < 0):
             raise LossInputError(
                 "target",
-                f"target must hold probabilities >= 0, got {targets[targets < 0].flat[0]!r}: "
+                f"target must hold probabilities >= 0, got {float(targets[targets < 0].flat[0])}: "
                 "pass log-probabilities with log_target=True",
             )
         target_probabilities = targets
         # xlogy: a target of exactly 0 contributes 0 (the limit of y log y), not 0 * -inf.
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore"):
             target_log_target = np.where(targets == 0, dtype.type(0), targets * np.log(targets))
         elementwise = target_log_target - targets * log_probabilities
     grad = -target_probabilities

@@ -87,6 +87,7 @@ def loss_case(case_id: str, function: str, dtype: str, input, target, **options)
         **tensors,
     }
     expected = {"loss": loss, "elementwise": elementwise, "grad": x.grad}
+    expected.update({f"{name}_shape": list(value.shape) for name, value in list(expected.items())})
     return case(f"{function}-{case_id}-{dtype}", function, dtype, args, options, expected)
 
 
