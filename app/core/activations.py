@@ -126,7 +126,7 @@ def logsumexp(input, *, dim: int = -1, temperature: float = 1.0) -> np.ndarray:
     # Factor out the max so exp() stays <= 1: exp(1000) would overflow to inf.
     maximum = array.max(axis=axis, keepdims=True)
     output = np.log(np.exp(array - maximum).sum(axis=axis)) + np.squeeze(maximum, axis=axis)
-    return output.reshape(()) if was_scalar else output
+    return np.asarray(output, dtype=array.dtype)
 
 
 def naive_softmax(input, *, dim: int = -1) -> np.ndarray:
