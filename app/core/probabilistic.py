@@ -79,10 +79,15 @@ def _class_indices(target, input: np.ndarray, ignore_index: int, function: str) 
     raw = np.asarray(target)
     expected = _index_shape(input)
     if raw.shape != expected:
+        hint = (
+            " (class probabilities shaped as input must be floats, e.g. 1.0 not 1)"
+            if raw.shape == input.shape and function == "cross_entropy"
+            else ""
+        )
         raise LossInputError(
             "target",
             f"target has shape {input_shape(raw)}, input has {input_shape(input)}: "
-            f"{function} wants one class index per row, shape {expected}",
+            f"{function} wants one class index per row, shape {expected}{hint}",
         )
     if raw.dtype == np.bool_ or not (np.issubdtype(raw.dtype, np.integer) or np.issubdtype(raw.dtype, np.floating)):
         raise LossInputError("target", f"target must hold class indices (integers), got values of type {raw.dtype}")

@@ -179,6 +179,7 @@ def test_gradient_matches_finite_differences(name):
 ERROR_CASES = [
     (cross_entropy, ([[1.0, 2.0]], [0, 1]), {}, "target", r"target has shape \(2,\), input has \(1, 2\).*one class index per row"),
     (cross_entropy, ([[1.0, 2.0]], [2]), {}, "target", r"class index 2, out of range for 2 classes"),
+    (cross_entropy, ([[1.0, 2.0]], [[0, 1]]), {}, "target", r"class probabilities shaped as input must be floats"),
     (cross_entropy, ([[1.0, 2.0]], [-1]), {}, "target", r"class index -1, out of range"),
     (cross_entropy, ([[1.0, 2.0]], [0.5]), {}, "target", r"whole-number class indices"),
     (cross_entropy, ([[1.0, 2.0]], [True]), {}, "target", r"class indices \(integers\)"),
