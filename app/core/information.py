@@ -16,6 +16,8 @@ import numpy as np
 from app.core.errors import LossInputError
 from app.core.validation import as_float_array
 
+__all__ = ["information_content", "entropy", "cross_entropy", "kl_divergence"]
+
 BASES = {"e": 1.0, "2": math.log(2.0)}  # divide a value in nats by this to express it in the base
 SUM_TOLERANCE = 1e-6
 

@@ -24,6 +24,8 @@ from app.core.errors import LossInputError
 from app.core.result import LossResult
 from app.core.validation import as_float_array, check_reduction, check_same_shape, reduce
 
+__all__ = ["soft_margin_loss", "hinge", "squared_hinge", "perceptron", "exponential", "zero_one"]
+
 
 def soft_margin_loss(input, target, *, reduction: str = "mean") -> LossResult:
     """Logistic (soft margin) loss log(1 + exp(-y f)).

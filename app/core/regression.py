@@ -17,6 +17,8 @@ from app.core.validation import (
     reduce,
 )
 
+__all__ = ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss"]
+
 
 def l1_loss(input, target, *, reduction: str = "mean") -> LossResult:
     """Mean absolute error |input - target|.
