@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test browser golden bench clean
+.PHONY: run test install install-test browser golden bench lock load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ golden: | $(BIN)/python
 
 bench: install-test
 	$(BIN)/python bench/core.py
+
+## Re-pin requirements.lock (the Docker image's runtime dependencies) from the venv.
+lock: install
+	$(BIN)/python -m scripts.lock_requirements
+
+## Load test: the API and page mix at 64 connections (DURATION seconds, default 20).
+load: install-test
+	$(BIN)/python bench/load.py --duration $(or $(DURATION),20)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
