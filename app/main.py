@@ -1,9 +1,11 @@
 """Build the Loss Lab application: routers, static files, error handlers."""
 
 from fastapi import FastAPI
+from starlette.middleware.gzip import GZipMiddleware
 
 from app import __version__
-from app.api import health
+from app.api.routes import install_api
+from app.pages import install_pages
 from app.security import install_security
 
 API_PREFIX = "/api/v1"
@@ -15,7 +17,9 @@ def create_app() -> FastAPI:
         version=__version__,
         description="Loss values, derivatives and sigmoid/softmax transforms that match torch.nn.functional.",
     )
-    app.include_router(health.router, prefix=API_PREFIX)
+    install_api(app, prefix=API_PREFIX)  # JSON API: routers, one error shape, body limit, OpenAPI
+    install_pages(app)  # HTML pages and /static (hashed URLs, pre-compressed files)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # HTML and JSON answers
     install_security(app)  # security headers and body-read deadline around everything
     return app
 
