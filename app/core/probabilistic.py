@@ -15,6 +15,8 @@ accepting a harmless spelling:
   and wants ``target`` shaped as ``input`` (torch broadcasts with a warning).
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 from app.core.activations import sigmoid
@@ -145,24 +147,34 @@ def _target_weights(indices, weights, ignore_index, dtype) -> tuple[np.ndarray, 
     return safe, kept, row_weight
 
 
+class _NllParts(NamedTuple):
+    """The NLL over rows and what its gradient needs."""
+
+    row_loss: np.ndarray  # (M,) -w_{y_n} log p_{n, y_n}, 0 on ignored rows
+    loss: np.ndarray  # reduced (or the row losses for "none")
+    safe: np.ndarray  # (M,) target index, 0 on ignored rows (safe to index with)
+    kept: np.ndarray  # (M,) bool, False on ignored rows
+    total_weight: np.ndarray  # sum of w_{y_n} over kept rows ("mean" divides by it)
+    coef: np.ndarray  # (M,) d loss / d(-log p_{n, y_n}); 0 on ignored rows
+
+
 def _nll_from_log_probabilities(
     log_probabilities: np.ndarray,
     indices: np.ndarray,
     weights: np.ndarray | None,
     ignore_index: int,
     reduction: str,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Weighted NLL over rows; returns (row losses, loss, picked index, kept, coef).
+) -> "_NllParts":
+    """Weighted NLL over (M, C) rows of log-probabilities, with what its gradient needs.
 
-    ``coef[n]`` is d loss / d (-log_probabilities[n, y_n]); 0 for ignored rows.
     Mean divides by the total weight of kept rows (0/0 = NaN when nothing is kept).
     """
     dtype = log_probabilities.dtype
     safe, kept, row_weight = _target_weights(indices, weights, ignore_index, dtype)
+    total_weight = row_weight.sum(dtype=dtype)
     picked = np.take_along_axis(log_probabilities, safe[:, None], axis=1)[:, 0]
     row_loss = -(row_weight * picked)
     if reduction == "mean":
-        total_weight = row_weight.sum(dtype=dtype)
         with np.errstate(divide="ignore", invalid="ignore"):
             loss = np.asarray(row_loss.sum(dtype=dtype) / total_weight, dtype=dtype)
             scale = dtype.type(1) / total_weight
@@ -172,7 +184,7 @@ def _nll_from_log_probabilities(
     else:
         loss = row_loss.sum(dtype=dtype) if reduction == "sum" else row_loss
         coef = row_weight
-    return row_loss, np.asarray(loss, dtype=dtype), safe, kept, coef
+    return _NllParts(row_loss, np.asarray(loss, dtype=dtype), safe, kept, total_weight, coef)
 
 
 def nll_loss(input, target, *, reduction: str = "mean", weight=None, ignore_index: int = -100) -> LossResult:
@@ -200,10 +212,11 @@ def nll_loss(input, target, *, reduction: str = "mean", weight=None, ignore_inde
     rows, classes = _class_axis_rows(log_probabilities, "nll_loss")
     indices = _class_indices(target, log_probabilities, ignore_index, "nll_loss")
     weights = _class_weight(weight, classes, rows.dtype)
-    row_loss, loss, safe, _, coef = _nll_from_log_probabilities(rows, indices, weights, ignore_index, reduction)
+    nll = _nll_from_log_probabilities(rows, indices, weights, ignore_index, reduction)
     grad_rows = np.zeros_like(rows)
-    np.put_along_axis(grad_rows, safe[:, None], -coef[:, None], axis=1)
-    elementwise = row_loss.reshape(_index_shape(log_probabilities))
+    np.put_along_axis(grad_rows, nll.safe[:, None], -nll.coef[:, None], axis=1)
+    loss = nll.loss
+    elementwise = nll.row_loss.reshape(_index_shape(log_probabilities))
     if reduction == "none":
         loss = elementwise
     return LossResult(loss, elementwise, _rows_to_input_shape(grad_rows, log_probabilities.shape))
@@ -214,42 +227,37 @@ def _cross_entropy_indices(rows, indices, weights, ignore_index, label_smoothing
     dtype = rows.dtype
     classes = rows.shape[1]
     log_probabilities = _stable_log_softmax_rows(rows)
-    nll_rows, nll, safe, kept, coef = _nll_from_log_probabilities(
-        log_probabilities, indices, weights, ignore_index, reduction
-    )
+    nll = _nll_from_log_probabilities(log_probabilities, indices, weights, ignore_index, reduction)
+    target_column = nll.safe[:, None]
     # Gradient of log_softmax: g - softmax * sum(g). The NLL part puts -coef at the
-    # target, so its row sum is -coef; reuse the log-probabilities' buffer for softmax.
+    # target, so its row sum is -coef; the softmax gets its own buffer, updated in place.
     grad = np.exp(log_probabilities)
     if label_smoothing == 0.0:
-        grad *= coef[:, None]
-        np.put_along_axis(grad, safe[:, None], np.take_along_axis(grad, safe[:, None], axis=1) - coef[:, None], axis=1)
-        return nll_rows, nll, grad
+        grad *= nll.coef[:, None]
+        at_target = np.take_along_axis(grad, target_column, axis=1) - nll.coef[:, None]
+        np.put_along_axis(grad, target_column, at_target, axis=1)
+        return nll.row_loss, nll.loss, grad
     # torch: (1 - eps) * nll + eps / C * smooth, smooth_n = -sum_c w_c log p_{n,c},
     # 0 on ignored rows, and for "mean" divided by the same total weight as the NLL.
     keep = dtype.type(1 - label_smoothing)
     share = dtype.type(label_smoothing / classes)
     class_weights = np.ones(classes, dtype=dtype) if weights is None else weights
-    smooth_rows = np.where(kept, -(log_probabilities * class_weights).sum(axis=1), dtype.type(0))
+    smooth_rows = np.where(nll.kept, -(log_probabilities * class_weights).sum(axis=1), dtype.type(0))
     with np.errstate(divide="ignore", invalid="ignore"):
         if reduction == "mean":
-            _, _, row_weight = _target_weights(indices, weights, ignore_index, dtype)
-            total_weight = row_weight.sum(dtype=dtype)
-            smooth = smooth_rows.sum(dtype=dtype) / total_weight
-            smooth_scale = np.where(kept, share / total_weight, dtype.type(0))
-        elif reduction == "sum":
-            smooth = smooth_rows.sum(dtype=dtype)
-            smooth_scale = np.where(kept, share, dtype.type(0))
+            smooth = smooth_rows.sum(dtype=dtype) / nll.total_weight
+            smooth_scale = np.where(nll.kept, share / nll.total_weight, dtype.type(0))
         else:
-            smooth = smooth_rows
-            smooth_scale = np.where(kept, share, dtype.type(0))
-        loss = np.asarray(keep * nll + share * smooth, dtype=dtype)
-        row_loss = keep * nll_rows + share * smooth_rows
-        nll_coef = keep * coef
-        # d loss / d log p: -nll_coef at the target, -smooth_scale * w_c everywhere.
-        row_sum = nll_coef + smooth_scale * class_weights.sum(dtype=dtype)
-        grad *= row_sum[:, None]
+            smooth = smooth_rows.sum(dtype=dtype) if reduction == "sum" else smooth_rows
+            smooth_scale = np.where(nll.kept, share, dtype.type(0))
+        loss = np.asarray(keep * nll.loss + share * smooth, dtype=dtype)
+        row_loss = keep * nll.row_loss + share * smooth_rows
+        nll_coef = keep * nll.coef
+        # d loss / d log p: -nll_coef at the target and -smooth_scale * w_c everywhere.
+        grad *= (nll_coef + smooth_scale * class_weights.sum(dtype=dtype))[:, None]
         grad -= smooth_scale[:, None] * class_weights
-    np.put_along_axis(grad, safe[:, None], np.take_along_axis(grad, safe[:, None], axis=1) - nll_coef[:, None], axis=1)
+        at_target = np.take_along_axis(grad, target_column, axis=1) - nll_coef[:, None]
+    np.put_along_axis(grad, target_column, at_target, axis=1)
     return row_loss, loss, grad
 
 
