@@ -27,6 +27,8 @@ from app.core import losses
 
 REPEATS = 7
 MSE_SIZE = 10_000_000
+CROSS_ENTROPY_ROWS = 1_000_000
+CROSS_ENTROPY_CLASSES = 10
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,29 @@ def bench_mse_loss(torch) -> Timing:
     return Timing(f"mse_loss float32 n={MSE_SIZE:,} value+grad", core_seconds, torch_seconds)
 
 
-BENCHMARKS: list[Callable] = [bench_mse_loss]
+def bench_cross_entropy(torch) -> Timing:
+    """cross_entropy, reduction="mean", logits (10^6, 10) float32, class-index targets: loss and gradient."""
+    generator = np.random.default_rng(0)
+    logits = generator.standard_normal((CROSS_ENTROPY_ROWS, CROSS_ENTROPY_CLASSES), dtype=np.float32)
+    target = generator.integers(0, CROSS_ENTROPY_CLASSES, size=CROSS_ENTROPY_ROWS)
+    core_seconds = best_time(lambda: losses.cross_entropy(logits, target))
+    torch_seconds = None
+    if torch is not None:
+        logits_tensor = torch.from_numpy(logits)
+        target_tensor = torch.from_numpy(target)
+
+        def torch_value_and_gradient():
+            leaf = logits_tensor.detach().requires_grad_()
+            loss = torch.nn.functional.cross_entropy(leaf, target_tensor)
+            loss.backward()
+            return loss, leaf.grad
+
+        torch_seconds = best_time(torch_value_and_gradient)
+    name = f"cross_entropy float32 N={CROSS_ENTROPY_ROWS:,} C={CROSS_ENTROPY_CLASSES} value+grad"
+    return Timing(name, core_seconds, torch_seconds)
+
+
+BENCHMARKS: list[Callable] = [bench_mse_loss, bench_cross_entropy]
 
 
 def main(selected: list[str]) -> None:
