@@ -45,13 +45,18 @@ def as_float_array(value, name: str, dtype=None) -> np.ndarray:
         raise LossInputError(name, f"{name} must hold real numbers, got values of type {array.dtype}")
     if wanted is None:
         wanted = array.dtype if array.dtype in FLOAT_DTYPES else np.dtype(np.float64)
-    array = array.astype(wanted, copy=False)
-    if not np.all(np.isfinite(array)):
-        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
-        raise LossInputError(
-            name, f"{name} must be finite, got {array[bad] if bad else array.item()} at index {bad}"
-        )
-    return array
+    with np.errstate(over="ignore"):  # a value past float32's range becomes inf and is reported below
+        converted = array.astype(wanted, copy=False)
+    if not np.all(np.isfinite(converted)):
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(converted))[0])
+        if np.isfinite(array[bad]):
+            raise LossInputError(
+                name,
+                f"{name} holds {array[bad]} at index {bad}, beyond the {wanted} range "
+                f"(about ±{np.finfo(wanted).max:.3g}): use float64 or smaller values",
+            )
+        raise LossInputError(name, f"{name} must be finite, got {array[bad]} at index {bad}")
+    return converted
 
 
 def check_same_shape(input: np.ndarray, target: np.ndarray, function: str) -> None:
