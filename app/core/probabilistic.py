@@ -522,7 +522,9 @@ def sigmoid_focal_loss(
         weighting off (as torchvision).
       gamma: focusing exponent >= 0; gamma = 0 and alpha < 0 give plain BCE with logits.
     Returns:
-      LossResult with elementwise and grad shaped as ``input``.
+      LossResult with elementwise and grad shaped as ``input``. With 0 < gamma < 1 the
+      gradient is NaN where p_t rounds to exactly 1 (0 * inf in the chain rule), as
+      torch's autograd gives for torchvision's formula.
 
     Formula: p = sigmoid(x), p_t = p y + (1 - p)(1 - y), alpha_t = alpha y + (1 - alpha)(1 - y),
     l = alpha_t (1 - p_t)^gamma BCEWithLogits(x, y).

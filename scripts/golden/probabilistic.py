@@ -220,6 +220,7 @@ def kl_div_cases(dtype: str) -> list[dict]:
         add("one-row", log_q[0], p[0])
         add("empty", np.zeros((0, 4)), np.zeros((0, 4)))
         add("extreme", [[-100.0, -1e-4, -88.73]], [[0.0, 1.0, 1e-30]])
+        add("scalar", -1.0, 0.5)
     return cases
 
 
@@ -238,6 +239,8 @@ def focal_cases(dtype: str) -> list[dict]:
         add("gamma-half", logits, targets, gamma=0.5)
         add("gamma5", logits, targets, alpha=0.75, gamma=5.0)
         add("extreme", EXTREME, [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
+        add("extreme-gamma-half", EXTREME, [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0], gamma=0.5)
+        add("soft-targets", logits, np.abs(logits) / np.abs(logits).max(), alpha=0.4)
         add("empty", np.zeros(0), np.zeros(0))
     return cases
 
