@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from app import __version__
-from app.api import health
+from app.api.routes import install_api
 from app.pages import install_pages
 from app.security import install_security
 
@@ -17,7 +17,7 @@ def create_app() -> FastAPI:
         version=__version__,
         description="Loss values, derivatives and sigmoid/softmax transforms that match torch.nn.functional.",
     )
-    app.include_router(health.router, prefix=API_PREFIX)
+    install_api(app, prefix=API_PREFIX)  # JSON API: routers, one error shape, body limit, OpenAPI
     install_pages(app)  # HTML pages and /static (hashed URLs, pre-compressed files)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # HTML and JSON answers
     install_security(app)  # security headers and body-read deadline around everything

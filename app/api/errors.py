@@ -167,7 +167,7 @@ async def handle_pydantic_error(request: Request, error: ValidationError) -> Res
 async def handle_http_exception(request: Request, error: StarletteHTTPException) -> Response:
     status = error.status_code
     if status == 404:
-        message = f"nothing at {request.url.path}; the API lives under /api/v1 (see /docs)"
+        message = "nothing lives at this path; the API is under /api/v1 (its document is /docs)"
         if isinstance(error.detail, str) and error.detail not in ("Not Found", ""):
             message = error.detail
     elif status == 405:
