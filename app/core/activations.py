@@ -8,7 +8,8 @@ exactly 1.0 in float32.
 
 import numpy as np
 
-from app.core.validation import as_float_array, check_axis, check_positive
+from app.core.errors import LossInputError
+from app.core.validation import as_float_array, check_axis, check_positive, floating_point_like_torch
 
 __all__ = ["sigmoid", "softmax", "log_softmax", "logsumexp", "naive_softmax"]
 
@@ -26,6 +27,12 @@ def _scaled_input(input, dim, temperature) -> tuple[np.ndarray, int, bool]:
         array = array.reshape(1)
     if temperature != 1.0:
         array = array / array.dtype.type(temperature)
+        if not np.all(np.isfinite(array)):
+            raise LossInputError(
+                "temperature",
+                f"input / temperature overflows {array.dtype} with temperature={temperature!r}: "
+                "use a larger temperature or smaller logits",
+            )
     return array, axis, was_scalar
 
 
@@ -33,6 +40,7 @@ def _restore(output: np.ndarray, was_scalar: bool) -> np.ndarray:
     return output.reshape(()) if was_scalar else output
 
 
+@floating_point_like_torch
 def sigmoid(input, *, dim: int = -1, temperature: float = 1.0) -> np.ndarray:
     """Logistic sigmoid of ``input / temperature``, element by element.
 
@@ -57,6 +65,7 @@ def sigmoid(input, *, dim: int = -1, temperature: float = 1.0) -> np.ndarray:
     return _restore(output, was_scalar)
 
 
+@floating_point_like_torch
 def softmax(input, *, dim: int = -1, temperature: float = 1.0) -> np.ndarray:
     """Softmax of ``input / temperature`` along ``dim``.
 
@@ -82,6 +91,7 @@ def softmax(input, *, dim: int = -1, temperature: float = 1.0) -> np.ndarray:
     return _restore(output, was_scalar)
 
 
+@floating_point_like_torch
 def log_softmax(input, *, dim: int = -1, temperature: float = 1.0) -> np.ndarray:
     """Logarithm of the softmax of ``input / temperature`` along ``dim``.
 
@@ -106,6 +116,7 @@ def log_softmax(input, *, dim: int = -1, temperature: float = 1.0) -> np.ndarray
     return _restore(output, was_scalar)
 
 
+@floating_point_like_torch
 def logsumexp(input, *, dim: int = -1, temperature: float = 1.0) -> np.ndarray:
     """log(sum(exp(input / temperature))) along ``dim`` (the axis is removed).
 
@@ -129,6 +140,7 @@ def logsumexp(input, *, dim: int = -1, temperature: float = 1.0) -> np.ndarray:
     return np.asarray(output, dtype=array.dtype)
 
 
+@floating_point_like_torch
 def naive_softmax(input, *, dim: int = -1) -> np.ndarray:
     """Textbook softmax, exp then normalise, without the max shift: it overflows.
 

@@ -28,6 +28,7 @@ from app.core.validation import (
     check_in_range,
     check_reduction,
     check_same_shape,
+    floating_point_like_torch,
     input_shape,
     reduce,
 )
@@ -187,6 +188,7 @@ def _nll_from_log_probabilities(
     return _NllParts(row_loss, np.asarray(loss, dtype=dtype), safe, kept, total_weight, coef)
 
 
+@floating_point_like_torch
 def nll_loss(input, target, *, reduction: str = "mean", weight=None, ignore_index: int = -100) -> LossResult:
     """Negative log-likelihood of the target class, given log-probabilities.
 
@@ -286,6 +288,7 @@ def _cross_entropy_probabilities(rows, probabilities, weights, label_smoothing, 
     return row_loss, np.asarray(loss, dtype=dtype), grad
 
 
+@floating_point_like_torch
 def cross_entropy(
     input,
     target,
@@ -366,6 +369,7 @@ def _finish(elementwise: np.ndarray, grad_elementwise: np.ndarray, reduction: st
     return LossResult(np.asarray(loss, dtype=dtype), elementwise, np.asarray(grad, dtype=dtype))
 
 
+@floating_point_like_torch
 def binary_cross_entropy(input, target, *, reduction: str = "mean", weight=None) -> LossResult:
     """Binary cross-entropy between probabilities and targets, logs clamped at -100.
 
@@ -411,6 +415,7 @@ def binary_cross_entropy(input, target, *, reduction: str = "mean", weight=None)
     return _finish(elementwise, grad, reduction)
 
 
+@floating_point_like_torch
 def binary_cross_entropy_with_logits(
     input, target, *, reduction: str = "mean", weight=None, pos_weight=None
 ) -> LossResult:
@@ -456,6 +461,7 @@ def binary_cross_entropy_with_logits(
     return _finish(elementwise, grad, reduction)
 
 
+@floating_point_like_torch
 def kl_div(input, target, *, reduction: str = "mean", log_target: bool = False) -> LossResult:
     """Kullback-Leibler divergence KL(target || exp(input)), torch's argument order.
 
@@ -509,6 +515,7 @@ def kl_div(input, target, *, reduction: str = "mean", log_target: bool = False) 
     return LossResult(loss, elementwise, grad)
 
 
+@floating_point_like_torch
 def sigmoid_focal_loss(
     input, target, *, reduction: str = "none", alpha: float = 0.25, gamma: float = 2.0
 ) -> LossResult:

@@ -4,6 +4,7 @@ Every check raises :class:`LossInputError` with a message that names the
 argument, says what was received and what is expected.
 """
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -150,3 +151,19 @@ def check_broadcastable(array: np.ndarray, shape: tuple[int, ...], name: str, fu
             f"{function} wants {name} broadcastable to the input's shape",
         )
     return np.broadcast_to(array, shape)
+
+
+def floating_point_like_torch(function):
+    """Decorator: overflow gives inf and 0/0 gives NaN silently, as in torch.
+
+    Finite but huge inputs (1e308 logits, 1e38 in float32) can overflow inside a loss;
+    torch returns inf/NaN without complaint, numpy would warn (an error under
+    ``filterwarnings = error``). Callers such as the API decide how to report them.
+    """
+
+    @functools.wraps(function)
+    def quiet(*args, **kwargs):
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            return function(*args, **kwargs)
+
+    return quiet

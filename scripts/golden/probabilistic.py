@@ -100,6 +100,7 @@ def cross_entropy_cases(dtype: str) -> list[dict]:
     spatial = generator.normal(0, 1.5, size=(2, 3, 4)).round(4)
     spatial_target = np.array([[0, 2, 1, -100], [2, 2, 0, 1]])
     extreme = [[100.0, -100.0, 0.0], [88.73, -88.73, 16.64], [-16.64, 16.64, 0.0], [1000.0, 0.0, -1000.0]]
+    huge = 1e308 if dtype == "float64" else 3e38
     cases = []
     for reduction in REDUCTIONS:
         add = lambda case_id, input, target, **options: cases.append(  # noqa: E731
@@ -135,6 +136,8 @@ def cross_entropy_cases(dtype: str) -> list[dict]:
         add("spatial-probabilities", spatial, np.abs(spatial) / np.abs(spatial).sum(axis=1, keepdims=True))
         add("extreme", extreme, np.array([1, 1, 0, 2]))
         add("extreme-smoothing", extreme, np.array([0, 1, 0, 2]), label_smoothing=0.1)
+        # Near the largest finite value: x - max overflows to -inf inside log_softmax.
+        add("huge", [[huge, -huge, 0.0], [0.0, huge, 1.0]], np.array([1, 0]))
     return cases
 
 
@@ -188,6 +191,8 @@ def binary_cross_entropy_cases(dtype: str) -> list[dict]:
             add(f"sigmoid_then_{bce}", f"extreme-target{int(label)}", EXTREME, [label] * len(EXTREME))
             add(logits_bce, f"extreme-target{int(label)}", EXTREME, [label] * len(EXTREME))
         add(logits_bce, "extreme-soft", EXTREME, [0.3] * len(EXTREME))
+        huge = 1e308 if dtype == "float64" else 3e38
+        add(logits_bce, "huge", [huge, -huge, huge, -huge], [0.0, 1.0, 1.0, 0.0])
         logits = generator.normal(0, 3, size=(3, 4)).round(4)
         add(logits_bce, "basic", logits, targets)
         add(logits_bce, "soft", logits, soft)

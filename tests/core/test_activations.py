@@ -46,6 +46,13 @@ def test_naive_softmax_overflows_to_nan_where_the_stable_form_does_not():
     np.testing.assert_allclose(naive_softmax(np.array([1.0, 2.0])), softmax(np.array([1.0, 2.0])), rtol=1e-15)
 
 
+def test_huge_finite_logits_give_torch_values_without_warnings():
+    # filterwarnings=error would turn a numpy overflow warning into a failure here.
+    assert softmax([1e308, -1e308]).tolist() == [1.0, 0.0]
+    assert log_softmax([1e308, -1e308]).tolist() == [0.0, -np.inf]
+    assert sigmoid(np.array([-1e38], dtype=np.float32)).tolist() == [0.0]
+
+
 def test_input_is_not_modified_and_lists_become_float64():
     logits = np.array([[1.0, 2.0], [3.0, -4.0]], dtype=np.float32)
     before = logits.copy()
@@ -61,6 +68,7 @@ ERROR_CASES = [
     (sigmoid, {"temperature": float("inf")}, "temperature", r"finite number > 0"),
     (logsumexp, {"temperature": "hot"}, "temperature", r"temperature must be a number, got 'hot'"),
     (softmax, {"temperature": True}, "temperature", r"must be a number"),
+    (softmax, {"temperature": 1e-310}, "temperature", r"input / temperature overflows float64"),
     (softmax, {"dim": 2}, "dim", r"dim must be in \[-2, 1\] for an input with 2 dimensions, got 2"),
     (sigmoid, {"dim": -3}, "dim", r"dim must be in \[-2, 1\]"),
     (log_softmax, {"dim": 1.0}, "dim", r"dim must be an integer, got 1.0"),
