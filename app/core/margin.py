@@ -18,6 +18,8 @@ sample sitting exactly on the margin (hinge) or on the boundary (perceptron) pus
 no further. ``zero_one`` counts m == 0 (no decision) as a mistake.
 """
 
+import functools
+
 import numpy as np
 
 from app.core.errors import LossInputError
@@ -27,6 +29,22 @@ from app.core.validation import as_float_array, check_reduction, check_same_shap
 __all__ = ["soft_margin_loss", "hinge", "squared_hinge", "perceptron", "exponential", "zero_one"]
 
 
+def _overflow_gives_inf(loss_function):
+    """Run ``loss_function`` with float overflow giving inf silently, as in torch (numpy would warn).
+
+    Inputs are finite, but in float32 a residual, square or exponential of large
+    values can pass the range (about 3.4e38); the true answer is then inf.
+    """
+
+    @functools.wraps(loss_function)
+    def with_overflow_to_inf(*args, **kwargs):
+        with np.errstate(over="ignore"):
+            return loss_function(*args, **kwargs)
+
+    return with_overflow_to_inf
+
+
+@_overflow_gives_inf
 def soft_margin_loss(input, target, *, reduction: str = "mean") -> LossResult:
     """Logistic (soft margin) loss log(1 + exp(-y f)).
 
@@ -42,9 +60,9 @@ def soft_margin_loss(input, target, *, reduction: str = "mean") -> LossResult:
     Formula, with m = y f: l = log(1 + exp(-m)); d l / d f = -y sigmoid(-m).
 
     Torch equivalent: ``torch.nn.functional.soft_margin_loss(input, target, reduction=...)``.
-    Torch 2.13 evaluates log1p(exp(-m)) as written, so in float32 it returns inf
-    (and a NaN gradient) once -m exceeds about 88.7; this function returns the
-    finite value (e.g. 100 for m = -100) and the gradient -y.
+    Torch 2.13 evaluates log1p(exp(-m)) as written, so it returns inf (and a NaN
+    gradient) once -m exceeds about 88.7 in float32 or 709.8 in float64; this
+    function returns the finite value (e.g. 100 for m = -100) and the gradient -y.
 
     Example:
       >>> soft_margin_loss([0.0, 2.0, -100.0], [1.0, 1.0, 1.0], reduction="none").elementwise.round(4).tolist()
@@ -60,6 +78,7 @@ def soft_margin_loss(input, target, *, reduction: str = "mean") -> LossResult:
     return _result(elementwise, -target_array * sigmoid_of_negative_margin, reduction)
 
 
+@_overflow_gives_inf
 def hinge(input, target, *, reduction: str = "mean") -> LossResult:
     """Hinge loss max(0, 1 - y f), the SVM loss: zero once a sample is beyond the margin.
 
@@ -88,6 +107,7 @@ def hinge(input, target, *, reduction: str = "mean") -> LossResult:
     return _result(elementwise, gradient, reduction)
 
 
+@_overflow_gives_inf
 def squared_hinge(input, target, *, reduction: str = "mean") -> LossResult:
     """Squared hinge loss max(0, 1 - y f)²: the hinge made smooth at the margin.
 
@@ -109,12 +129,12 @@ def squared_hinge(input, target, *, reduction: str = "mean") -> LossResult:
     """
     input_array, target_array = _margin_input_and_target(input, target, reduction, "squared_hinge")
     shortfall = np.maximum(1 - target_array * input_array, 0)
-    with np.errstate(over="ignore"):  # a square past the dtype's range is inf, as torch's would be
-        elementwise = np.square(shortfall)
-        gradient = -2 * target_array * shortfall
+    elementwise = np.square(shortfall)
+    gradient = -2 * target_array * shortfall
     return _result(elementwise, gradient, reduction)
 
 
+@_overflow_gives_inf
 def perceptron(input, target, *, reduction: str = "mean") -> LossResult:
     """Perceptron loss max(0, -y f): zero for every correctly classified sample, however close.
 
@@ -142,6 +162,7 @@ def perceptron(input, target, *, reduction: str = "mean") -> LossResult:
     return _result(elementwise, gradient, reduction)
 
 
+@_overflow_gives_inf
 def exponential(input, target, *, reduction: str = "mean") -> LossResult:
     """Exponential loss exp(-y f), AdaBoost's loss: grows without bound for confident mistakes.
 
@@ -164,11 +185,11 @@ def exponential(input, target, *, reduction: str = "mean") -> LossResult:
       [1.0, 2.7183]
     """
     input_array, target_array = _margin_input_and_target(input, target, reduction, "exponential")
-    with np.errstate(over="ignore"):  # exp(-m) past the dtype's range is inf, as in torch
-        elementwise = np.exp(-(target_array * input_array))
+    elementwise = np.exp(-(target_array * input_array))
     return _result(elementwise, -target_array * elementwise, reduction)
 
 
+@_overflow_gives_inf
 def zero_one(input, target, *, reduction: str = "mean") -> LossResult:
     """Zero-one loss: 1 for a misclassified sample (margin <= 0), else 0; ``"mean"`` is the error rate.
 

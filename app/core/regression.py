@@ -5,6 +5,8 @@ float32 and float64, and returns the loss, the element-wise loss and the analyti
 gradient with respect to ``input`` together in a :class:`LossResult`.
 """
 
+import functools
+
 import numpy as np
 
 from app.core.result import LossResult
@@ -20,6 +22,22 @@ from app.core.validation import (
 __all__ = ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss"]
 
 
+def _overflow_gives_inf(loss_function):
+    """Run ``loss_function`` with float overflow giving inf silently, as in torch (numpy would warn).
+
+    Inputs are finite, but in float32 a residual, square or exponential of large
+    values can pass the range (about 3.4e38); the true answer is then inf.
+    """
+
+    @functools.wraps(loss_function)
+    def with_overflow_to_inf(*args, **kwargs):
+        with np.errstate(over="ignore"):
+            return loss_function(*args, **kwargs)
+
+    return with_overflow_to_inf
+
+
+@_overflow_gives_inf
 def l1_loss(input, target, *, reduction: str = "mean") -> LossResult:
     """Mean absolute error |input - target|.
 
@@ -44,6 +62,7 @@ def l1_loss(input, target, *, reduction: str = "mean") -> LossResult:
     return _l1_result(input_array, target_array, reduction)
 
 
+@_overflow_gives_inf
 def mse_loss(input, target, *, reduction: str = "mean") -> LossResult:
     """Mean squared error (input - target)².
 
@@ -65,13 +84,13 @@ def mse_loss(input, target, *, reduction: str = "mean") -> LossResult:
     """
     input_array, target_array = _input_and_target(input, target, reduction, "mse_loss")
     residual = np.subtract(input_array, target_array, out=np.empty_like(input_array))  # an array even when 0-d
-    with np.errstate(over="ignore"):  # a square past the dtype's range is inf, as in torch
-        elementwise = np.square(residual)
+    elementwise = np.square(residual)
     # The residual is ours alone: turn it into the gradient in place (no extra 10^7-element copy).
     gradient = np.multiply(residual, 2, out=residual)
     return _result(elementwise, gradient, reduction)
 
 
+@_overflow_gives_inf
 def smooth_l1_loss(input, target, *, reduction: str = "mean", beta: float = 1.0) -> LossResult:
     """Smooth L1: quadratic for residuals below ``beta``, linear (L1 minus beta/2) beyond.
 
@@ -101,13 +120,13 @@ def smooth_l1_loss(input, target, *, reduction: str = "mean", beta: float = 1.0)
     beta_value = input_array.dtype.type(beta)
     residual = input_array - target_array
     distance = np.abs(residual)
-    with np.errstate(over="ignore"):  # squares past the dtype's range are inf, and np.where drops them
-        quadratic = 0.5 * residual * residual / beta_value
+    quadratic = 0.5 * residual * residual / beta_value
     elementwise = np.where(distance < beta_value, quadratic, distance - 0.5 * beta_value)
     gradient = np.clip(residual / beta_value, -1, 1)
     return _result(elementwise, gradient, reduction)
 
 
+@_overflow_gives_inf
 def huber_loss(input, target, *, reduction: str = "mean", delta: float = 1.0) -> LossResult:
     """Huber loss: quadratic for residuals below ``delta``, linear with slope ``delta`` beyond.
 
@@ -135,9 +154,8 @@ def huber_loss(input, target, *, reduction: str = "mean", delta: float = 1.0) ->
     delta_value = input_array.dtype.type(delta)
     residual = input_array - target_array
     distance = np.abs(residual)
-    with np.errstate(over="ignore"):  # squares past the dtype's range are inf, and np.where drops them
-        quadratic = 0.5 * residual * residual
-        linear = delta_value * (distance - 0.5 * delta_value)
+    quadratic = 0.5 * residual * residual
+    linear = delta_value * (distance - 0.5 * delta_value)
     elementwise = np.where(distance < delta_value, quadratic, linear)
     gradient = np.clip(residual, -delta_value, delta_value)
     return _result(elementwise, gradient, reduction)

@@ -11,10 +11,11 @@ ops and differentiated by autograd (independent of the numpy core):
   zero_one       (y * f <= 0) as a float; the gradient is 0 by definition
 
 One deliberate difference from torch: torch 2.13 evaluates soft_margin_loss as
-log1p(exp(-m)), which overflows in float32 to inf (gradient NaN) once -m > ~88.7.
-The core uses a stable form, so for the float32 case with margins of +-100 the
-expected values are torch's float64 results rounded to float32 (case id ends in
-"float64-reference").
+log1p(exp(-m)), which overflows to inf (gradient NaN) once -m > ~88.7 in float32 and
+> ~709.8 in float64. The core uses a stable form, so for the cases with margins of
++-100 and -3e38 the expected values come from torch's stable
+``F.softplus(-y * f)`` = log(1 + exp(-m)) with autograd (case ids end in
+"softplus-reference").
 """
 
 import torch
@@ -33,6 +34,9 @@ MATRIX_TARGET = [[1.0, 1.0, -1.0], [-1.0, 1.0, 1.0]]
 # Margins -100, 100, -100, 100: far past where float32 exp overflows or underflows.
 LARGE_INPUT = [-100.0, 100.0, 100.0, -100.0]
 LARGE_TARGET = [1.0, 1.0, -1.0, -1.0]
+# Margins -3e38 and -2e38: losses, squares and sums past the float32 range.
+OVERFLOW_INPUT = [-3.0e38, 2.0e38]
+OVERFLOW_TARGET = [1.0, -1.0]
 # torch's soft_margin_loss accepts any real target, not only -1/+1.
 SOFT_TARGET = ([0.7, -1.2, 3.0, 0.0], [0.5, -0.25, 2.0, 1.0])
 
@@ -42,6 +46,8 @@ def formula(function: str, input: torch.Tensor, target: torch.Tensor) -> torch.T
     margin = target * input
     if function == "soft_margin_loss":
         return F.soft_margin_loss(input, target, reduction="none")
+    if function == "soft_margin_loss-softplus":
+        return F.softplus(-margin)
     if function == "hinge":
         return torch.relu(1 - margin)
     if function == "squared_hinge":
@@ -60,7 +66,7 @@ def expected(function: str, dtype: torch.dtype, input, target, reduction: str) -
     target_tensor = torch.tensor(target, dtype=dtype)
     if function == "soft_margin_loss":
         loss = F.soft_margin_loss(input_tensor, target_tensor, reduction=reduction)
-    else:
+    else:  # the formula, including the softplus reference for soft_margin_loss
         elementwise = formula(function, input_tensor, target_tensor)
         loss = {"mean": elementwise.mean, "sum": elementwise.sum, "none": lambda: elementwise}[reduction]()
     if loss.requires_grad:
@@ -73,17 +79,16 @@ def expected(function: str, dtype: torch.dtype, input, target, reduction: str) -
     return {"input": input_tensor, "target": target_tensor, "loss": loss, "elementwise": elementwise, "grad": gradient}
 
 
-def margin_case(case_id: str, function: str, dtype: str, input, target, reduction: str, reference_dtype=None) -> dict:
-    """One case; with ``reference_dtype`` the numbers are computed there and rounded to ``dtype``."""
-    values = expected(function, reference_dtype or DTYPES[dtype], input, target, reduction)
-    rounded = {name: value.detach().to(DTYPES[dtype]) for name, value in values.items()}
+def margin_case(case_id: str, function: str, dtype: str, input, target, reduction: str, reference: str | None = None) -> dict:
+    """One case for ``function``; ``reference`` names another formula to compute the numbers with."""
+    values = expected(reference or function, DTYPES[dtype], input, target, reduction)
     return common.case(
         case_id,
         function,
         dtype,
-        {"input": rounded["input"], "target": rounded["target"]},
+        {"input": values["input"], "target": values["target"]},
         {"reduction": reduction},
-        {"loss": rounded["loss"], "elementwise": rounded["elementwise"], "grad": rounded["grad"]},
+        {"loss": values["loss"], "elementwise": values["elementwise"], "grad": values["grad"]},
     )
 
 
@@ -100,20 +105,15 @@ def main():
                 cases.append(margin_case(f"{prefix}-2d", function, dtype, MATRIX_INPUT, MATRIX_TARGET, reduction))
                 cases.append(margin_case(f"{prefix}-scalar", function, dtype, -0.4, 1.0, reduction))
                 cases.append(margin_case(f"{prefix}-empty", function, dtype, [], [], reduction))
-                if function == "soft_margin_loss" and dtype == "float32":
-                    cases.append(
-                        margin_case(
-                            f"{prefix}-large-margin-float64-reference",
-                            function,
-                            dtype,
-                            LARGE_INPUT,
-                            LARGE_TARGET,
-                            reduction,
-                            reference_dtype=torch.float64,
-                        )
-                    )
-                else:
-                    cases.append(margin_case(f"{prefix}-large-margin", function, dtype, LARGE_INPUT, LARGE_TARGET, reduction))
+                for name, (input, target) in {
+                    "large-margin": (LARGE_INPUT, LARGE_TARGET),
+                    "overflowing-margin": (OVERFLOW_INPUT, OVERFLOW_TARGET),
+                }.items():
+                    if function == "soft_margin_loss":
+                        case_id, reference = f"{prefix}-{name}-softplus-reference", "soft_margin_loss-softplus"
+                    else:
+                        case_id, reference = f"{prefix}-{name}", None
+                    cases.append(margin_case(case_id, function, dtype, input, target, reduction, reference))
     for dtype in DTYPES:
         for reduction in REDUCTIONS:
             cases.append(

@@ -3,7 +3,7 @@
 Covers l1_loss, mse_loss, smooth_l1_loss (beta 0, 0.5, 1, 2.5) and huber_loss
 (delta 0.5, 1, 2.5) in float32 and float64 with every reduction, plus edge cases:
 zero residuals (L1's gradient is 0 there), residuals exactly at beta/delta, large
-residuals, float32 squares past the float32 range (inf), empty input (mean is NaN)
+residuals, float32 squares and residuals past the float32 range (inf), empty input (mean is NaN)
 and 2-D input.
 """
 
@@ -24,6 +24,8 @@ ZERO_RESIDUAL = ([1.5, -2.0, 0.0, 7.25], [1.5, -2.0, 0.0, 7.25])
 LARGE_RESIDUAL = ([1.0e6, -2.0e7, 3.5e3, 0.5], [-1.0e6, 3.0e7, -1.0e3, 0.0])
 # float32 holds up to about 3.4e38: squares of these residuals overflow to inf there, not in float64.
 OVERFLOWING_SQUARE = ([3.0e19, -1.0e20, 1.0], [0.0, 0.0, 0.0])
+# ... and here the float32 residual itself overflows (3e38 - -3e38).
+OVERFLOWING_RESIDUAL = ([3.0e38, 1.0, -2.0e38], [-3.0e38, 0.0, 2.0e38])
 
 LOSSES = {
     "l1_loss": [{}],
@@ -83,6 +85,7 @@ def main():
                 "zero-residual": ZERO_RESIDUAL,
                 "large-residual": LARGE_RESIDUAL,
                 "overflowing-square": OVERFLOWING_SQUARE,
+                "overflowing-residual": OVERFLOWING_RESIDUAL,
                 "scalar": (2.5, -1.0),
             }
             for name, (input, target) in edge_cases.items():

@@ -55,6 +55,14 @@ def test_soft_margin_stays_finite_at_large_margins(dtype):
     assert result.grad.tolist() == [-1.0, 1.0]
 
 
+def test_margins_past_the_float32_range_give_inf_without_warnings():
+    # 1e30 * -1e30 overflows float32: the loss is inf (the true value, 1e60, is not representable).
+    scores = np.array([-1e30, 1e30], dtype=np.float32)
+    result = margin.soft_margin_loss(scores, np.array([1e30, 1e30], dtype=np.float32), reduction="none")
+    assert result.elementwise.tolist() == [math.inf, 0.0]
+    np.testing.assert_array_equal(result.grad, -np.float32(1e30) * np.array([1, 0], dtype=np.float32))
+
+
 def test_kink_conventions():
     # hinge at m == 1 and perceptron at m == 0 take the flat side; zero_one counts m == 0 as a mistake.
     assert margin.hinge([1.0, -1.0], [1.0, -1.0], reduction="none").grad.tolist() == [0.0, 0.0]
