@@ -18,33 +18,22 @@ sample sitting exactly on the margin (hinge) or on the boundary (perceptron) pus
 no further. ``zero_one`` counts m == 0 (no decision) as a mistake.
 """
 
-import functools
-
 import numpy as np
 
 from app.core.errors import LossInputError
 from app.core.result import LossResult
-from app.core.validation import as_float_array, check_reduction, check_same_shape, reduce
+from app.core.validation import (
+    as_float_array,
+    check_reduction,
+    check_same_shape,
+    floating_point_like_torch,
+    reduce,
+)
 
 __all__ = ["soft_margin_loss", "hinge", "squared_hinge", "perceptron", "exponential", "zero_one"]
 
 
-def _overflow_gives_inf(loss_function):
-    """Run ``loss_function`` with float overflow giving inf silently, as in torch (numpy would warn).
-
-    Inputs are finite, but in float32 a residual, square or exponential of large
-    values can pass the range (about 3.4e38); the true answer is then inf.
-    """
-
-    @functools.wraps(loss_function)
-    def with_overflow_to_inf(*args, **kwargs):
-        with np.errstate(over="ignore"):
-            return loss_function(*args, **kwargs)
-
-    return with_overflow_to_inf
-
-
-@_overflow_gives_inf
+@floating_point_like_torch
 def soft_margin_loss(input, target, *, reduction: str = "mean") -> LossResult:
     """Logistic (soft margin) loss log(1 + exp(-y f)).
 
@@ -78,7 +67,7 @@ def soft_margin_loss(input, target, *, reduction: str = "mean") -> LossResult:
     return _result(elementwise, -target_array * sigmoid_of_negative_margin, reduction)
 
 
-@_overflow_gives_inf
+@floating_point_like_torch
 def hinge(input, target, *, reduction: str = "mean") -> LossResult:
     """Hinge loss max(0, 1 - y f), the SVM loss: zero once a sample is beyond the margin.
 
@@ -107,7 +96,7 @@ def hinge(input, target, *, reduction: str = "mean") -> LossResult:
     return _result(elementwise, gradient, reduction)
 
 
-@_overflow_gives_inf
+@floating_point_like_torch
 def squared_hinge(input, target, *, reduction: str = "mean") -> LossResult:
     """Squared hinge loss max(0, 1 - y f)²: the hinge made smooth at the margin.
 
@@ -134,7 +123,7 @@ def squared_hinge(input, target, *, reduction: str = "mean") -> LossResult:
     return _result(elementwise, gradient, reduction)
 
 
-@_overflow_gives_inf
+@floating_point_like_torch
 def perceptron(input, target, *, reduction: str = "mean") -> LossResult:
     """Perceptron loss max(0, -y f): zero for every correctly classified sample, however close.
 
@@ -162,7 +151,7 @@ def perceptron(input, target, *, reduction: str = "mean") -> LossResult:
     return _result(elementwise, gradient, reduction)
 
 
-@_overflow_gives_inf
+@floating_point_like_torch
 def exponential(input, target, *, reduction: str = "mean") -> LossResult:
     """Exponential loss exp(-y f), AdaBoost's loss: grows without bound for confident mistakes.
 
@@ -189,7 +178,7 @@ def exponential(input, target, *, reduction: str = "mean") -> LossResult:
     return _result(elementwise, -target_array * elementwise, reduction)
 
 
-@_overflow_gives_inf
+@floating_point_like_torch
 def zero_one(input, target, *, reduction: str = "mean") -> LossResult:
     """Zero-one loss: 1 for a misclassified sample (margin <= 0), else 0; ``"mean"`` is the error rate.
 

@@ -5,8 +5,6 @@ float32 and float64, and returns the loss, the element-wise loss and the analyti
 gradient with respect to ``input`` together in a :class:`LossResult`.
 """
 
-import functools
-
 import numpy as np
 
 from app.core.result import LossResult
@@ -16,28 +14,14 @@ from app.core.validation import (
     check_positive,
     check_reduction,
     check_same_shape,
+    floating_point_like_torch,
     reduce,
 )
 
 __all__ = ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss"]
 
 
-def _overflow_gives_inf(loss_function):
-    """Run ``loss_function`` with float overflow giving inf silently, as in torch (numpy would warn).
-
-    Inputs are finite, but in float32 a residual, square or exponential of large
-    values can pass the range (about 3.4e38); the true answer is then inf.
-    """
-
-    @functools.wraps(loss_function)
-    def with_overflow_to_inf(*args, **kwargs):
-        with np.errstate(over="ignore"):
-            return loss_function(*args, **kwargs)
-
-    return with_overflow_to_inf
-
-
-@_overflow_gives_inf
+@floating_point_like_torch
 def l1_loss(input, target, *, reduction: str = "mean") -> LossResult:
     """Mean absolute error |input - target|.
 
@@ -62,7 +46,7 @@ def l1_loss(input, target, *, reduction: str = "mean") -> LossResult:
     return _l1_result(input_array, target_array, reduction)
 
 
-@_overflow_gives_inf
+@floating_point_like_torch
 def mse_loss(input, target, *, reduction: str = "mean") -> LossResult:
     """Mean squared error (input - target)².
 
@@ -90,7 +74,7 @@ def mse_loss(input, target, *, reduction: str = "mean") -> LossResult:
     return _result(elementwise, gradient, reduction)
 
 
-@_overflow_gives_inf
+@floating_point_like_torch
 def smooth_l1_loss(input, target, *, reduction: str = "mean", beta: float = 1.0) -> LossResult:
     """Smooth L1: quadratic for residuals below ``beta``, linear (L1 minus beta/2) beyond.
 
@@ -126,7 +110,7 @@ def smooth_l1_loss(input, target, *, reduction: str = "mean", beta: float = 1.0)
     return _result(elementwise, gradient, reduction)
 
 
-@_overflow_gives_inf
+@floating_point_like_torch
 def huber_loss(input, target, *, reduction: str = "mean", delta: float = 1.0) -> LossResult:
     """Huber loss: quadratic for residuals below ``delta``, linear with slope ``delta`` beyond.
 
