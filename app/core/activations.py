@@ -83,6 +83,8 @@ def softmax(input, *, dim: int = -1, temperature: float = 1.0) -> np.ndarray:
     [0.5, 0.5]
     """
     array, axis, was_scalar = _scaled_input(input, dim, temperature)
+    if array.size == 0:
+        return array.copy()
     # Subtracting the max changes nothing mathematically but keeps every exp() <= 1,
     # so large logits cannot overflow to inf (and inf / inf to NaN).
     shifted = array - array.max(axis=axis, keepdims=True)
@@ -109,6 +111,8 @@ def log_softmax(input, *, dim: int = -1, temperature: float = 1.0) -> np.ndarray
     [-0.6931, -0.6931]
     """
     array, axis, was_scalar = _scaled_input(input, dim, temperature)
+    if array.size == 0:
+        return array.copy()
     # Stable log-sum-exp: shift by the max so exp() cannot overflow and the log of a
     # tiny softmax value never underflows to log(0) = -inf.
     shifted = array - array.max(axis=axis, keepdims=True)
@@ -134,6 +138,9 @@ def logsumexp(input, *, dim: int = -1, temperature: float = 1.0) -> np.ndarray:
     1000.6931471805599
     """
     array, axis, was_scalar = _scaled_input(input, dim, temperature)
+    if array.size == 0:
+        # As torch: the log of an empty sum is log(0) = -inf.
+        return np.full(np.delete(array.shape, axis), -np.inf, dtype=array.dtype)
     # Factor out the max so exp() stays <= 1: exp(1000) would overflow to inf.
     maximum = array.max(axis=axis, keepdims=True)
     output = np.log(np.exp(array - maximum).sum(axis=axis)) + np.squeeze(maximum, axis=axis)
@@ -160,6 +167,8 @@ def naive_softmax(input, *, dim: int = -1) -> np.ndarray:
     [nan, 0.0]
     """
     array, axis, was_scalar = _scaled_input(input, dim, 1.0)
+    if array.size == 0:
+        return array.copy()
     with np.errstate(over="ignore", invalid="ignore"):
         exponentials = np.exp(array)
         output = exponentials / exponentials.sum(axis=axis, keepdims=True)

@@ -13,6 +13,7 @@ accepting a harmless spelling:
 - ``label_smoothing`` below 0 is an error (torch silently treats it as 0).
 - ``kl_div`` with ``log_target=False`` refuses negative targets (torch gives NaN)
   and wants ``target`` shaped as ``input`` (torch broadcasts with a warning).
+- ``cross_entropy``/``nll_loss`` refuse an input with no classes (C = 0).
 """
 
 from typing import NamedTuple
@@ -59,6 +60,10 @@ def _class_axis_rows(input: np.ndarray, function: str) -> tuple[np.ndarray, int]
             "input", f"input is a single number: {function} wants scores shaped (C,) or (N, C)"
         )
     classes = input.shape[0] if input.ndim == 1 else input.shape[1]
+    if classes == 0:
+        raise LossInputError(
+            "input", f"input has shape {input_shape(input)}, with no classes: {function} wants at least one class"
+        )
     if input.ndim <= 2:
         return input.reshape(-1, classes), classes
     return np.moveaxis(input, 1, -1).reshape(-1, classes), classes

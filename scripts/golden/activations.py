@@ -68,6 +68,8 @@ def main():
             add("scalar", 2.5, dim=0)
             add("single", [3.0])
             add("article-binary", [1.4746, 0.7613])
+            add("empty-axis", np.zeros((3, 0)))
+            add("empty-batch", np.zeros((0, 3)))
             if function != "naive_softmax":
                 for temperature in (0.5, 2.0, 10.0):
                     add(f"temperature{temperature}", matrix, temperature=temperature)

@@ -190,6 +190,7 @@ ERROR_CASES = [
     (cross_entropy, ([[1.0, 2.0]], [[0.5, 0.5]]), {"ignore_index": 0}, "ignore_index", r"only applies to class-index"),
     (cross_entropy, ([[1.0, 2.0]], [0]), {"ignore_index": 0.5}, "ignore_index", r"must be an integer"),
     (cross_entropy, (3.0, 0), {}, "input", r"single number"),
+    (cross_entropy, (np.zeros((2, 0)), [0, 0]), {}, "input", r"no classes: cross_entropy wants at least one class"),
     (cross_entropy, ([[1.0, float("nan")]], [0]), {}, "input", r"must be finite"),
     (cross_entropy, ([[1.0, 2.0]], [0]), {"reduction": "batchmean"}, "reduction", r"reduction must be one of"),
     (nll_loss, ([[-1.0, -2.0]], [5]), {}, "target", r"class index 5, out of range for 2 classes: use 0..1"),
