@@ -102,7 +102,11 @@ def latex_to_mathml(latex: str, display: bool = False) -> Markup:
     Returns:
         A `<math>` element, marked safe for Jinja2 autoescaping.
     """
-    return Markup(latex_to_mathml_markup(latex, display="block" if display else "inline"))
+    markup = latex_to_mathml_markup(latex, display="block" if display else "inline")
+    if display:
+        # A long display formula scrolls sideways on a phone: focusable, so keyboards can scroll it too.
+        markup = markup.replace("<math ", '<math tabindex="0" ', 1)
+    return Markup(markup)
 
 
 def mathml_filter(latex: str, display: bool = False) -> Markup:

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.requests import ClientDisconnect
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -95,6 +96,10 @@ class BodyReadTimeoutMiddleware:
     request's first body read. On expiry the client gets the API's JSON error shape with
     status 408, the connection is closed, and the application sees a disconnect (its
     own, later answer is dropped).
+
+    A client that hangs up before its body is complete is a normal event, not a server
+    error: the ClientDisconnect that Starlette raises then is dropped here instead of
+    being logged as "Exception in ASGI application" (there is nobody left to answer).
     """
 
     def __init__(self, app: ASGIApp, timeout_seconds: float = DEFAULT_BODY_TIMEOUT_SECONDS) -> None:
@@ -113,9 +118,10 @@ class BodyReadTimeoutMiddleware:
         body_complete = False
         response_started = False
         timed_out = False
+        client_left_mid_body = False
 
         async def receive_with_deadline() -> Message:
-            nonlocal deadline, body_complete, timed_out
+            nonlocal deadline, body_complete, timed_out, client_left_mid_body
             if timed_out:
                 return {"type": "http.disconnect"}
             if body_complete:
@@ -132,6 +138,8 @@ class BodyReadTimeoutMiddleware:
                 return {"type": "http.disconnect"}
             if message["type"] == "http.request" and not message.get("more_body", False):
                 body_complete = True
+            elif message["type"] == "http.disconnect":
+                client_left_mid_body = True
             return message
 
         async def send_unless_timed_out(message: Message) -> None:
@@ -144,6 +152,9 @@ class BodyReadTimeoutMiddleware:
 
         try:
             await self.app(scope, receive_with_deadline, send_unless_timed_out)
+        except ClientDisconnect:
+            if not (timed_out or client_left_mid_body):
+                raise
         except Exception:
             if not timed_out:
                 raise
