@@ -136,7 +136,7 @@ const first = (values) => values[0];
 function fillReadouts(state, data) {
   const { point } = data;
   setFixedReadout("sigmoid-float32", first(point.naive32.sigmoid), 8);
-  setFixedReadout("sigmoid-float64", first(point.naive64.sigmoid), 12);
+  setFixedReadout("sigmoid-float64", first(point.naive64.sigmoid), 10);
   for (const [key, part] of Object.entries({ "naive": ["naive32", "naive64"], "logits": ["logits32", "logits64"] })) {
     DTYPES.forEach((dtype, index) => {
       const values = point[part[index]];
@@ -218,8 +218,8 @@ let latest = null;
 async function render(state, data) {
   latest = { state, data };
   const saturationNote = {
-    x: FLOAT32_SATURATION, y: 1, xref: "x", yref: "paper", yanchor: "bottom", showarrow: false,
-    text: "float32 σ = 1", font: { size: 11, color: COLORS.naive32 },
+    x: FLOAT32_SATURATION, y: 0.62, xref: "x", yref: "paper", xanchor: "right", yanchor: "middle", showarrow: false,
+    text: "float32 σ = 1 → ", font: { size: 11, color: COLORS.naive32 },
   };
   await Promise.all([
     Plotly.react(lossPlot, curveTraces(data, "loss", state), baseLayout({

@@ -182,7 +182,7 @@ function fillPipeline(state, data) {
   const { pipeline, crossEntropy } = data;
   document.getElementById("step-log-softmax").innerHTML = pipeline.rows.map((row, index) =>
     `<tr><th scope="row">row ${index}</th>${row.logRow.map((value, column) =>
-      cell(formatFixed(value, 4), column === row.target ? 'class="picked"' : "")).join("")}</tr>`).join("");
+      cell(column === row.target ? `<strong>${formatFixed(value, 4)}</strong>` : formatFixed(value, 4))).join("")}</tr>`).join("");
   document.getElementById("step-pick").innerHTML = pipeline.rows.map((row, index) =>
     `<tr><th scope="row">row ${index}</th>${cell(`target ${row.target}`)}${cell(row.ignored
       ? "ignored (target = ignore_index)" : `−log p = ${formatFixed(row.picked, 4)}`)}</tr>`).join("");
