@@ -49,7 +49,8 @@ def main():
                 "information_content": ({"q": q}, -torch.log(q) / divisor),
             }
             for function, (args, value) in values.items():
-                cases.append(common.case(f"{function}-{name}-base{base}", function, "float64", args, options, {"value": value}))
+                case_id = f"{function}-{name}-base{base}"
+                cases.append(common.case(case_id, function, "float64", args, options, {"value": value}))
     return common.write("information", cases)
 
 

@@ -79,7 +79,9 @@ def expected(function: str, dtype: torch.dtype, input, target, reduction: str) -
     return {"input": input_tensor, "target": target_tensor, "loss": loss, "elementwise": elementwise, "grad": gradient}
 
 
-def margin_case(case_id: str, function: str, dtype: str, input, target, reduction: str, reference: str | None = None) -> dict:
+def margin_case(
+    case_id: str, function: str, dtype: str, input, target, reduction: str, reference: str | None = None
+) -> dict:
     """One case for ``function``; ``reference`` names another formula to compute the numbers with."""
     values = expected(reference or function, DTYPES[dtype], input, target, reduction)
     return common.case(
@@ -116,9 +118,8 @@ def main():
                     cases.append(margin_case(case_id, function, dtype, input, target, reduction, reference))
     for dtype in DTYPES:
         for reduction in REDUCTIONS:
-            cases.append(
-                margin_case(f"soft_margin_loss-{dtype}-{reduction}-soft-target", "soft_margin_loss", dtype, *SOFT_TARGET, reduction)
-            )
+            case_id = f"soft_margin_loss-{dtype}-{reduction}-soft-target"
+            cases.append(margin_case(case_id, "soft_margin_loss", dtype, *SOFT_TARGET, reduction))
     return common.write("margin", cases)
 
 

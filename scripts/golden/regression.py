@@ -66,9 +66,8 @@ def main():
                 label = option_label(options)
                 for reduction in REDUCTIONS:
                     all_options = {"reduction": reduction, **options}
-                    cases.append(
-                        torch_case(f"{function}{label}-{dtype}-{reduction}", function, dtype, INPUT, TARGET, all_options)
-                    )
+                    case_id = f"{function}{label}-{dtype}-{reduction}"
+                    cases.append(torch_case(case_id, function, dtype, INPUT, TARGET, all_options))
                     cases.append(
                         torch_case(
                             f"{function}{label}-{dtype}-{reduction}-2d",
@@ -91,10 +90,12 @@ def main():
             for name, (input, target) in edge_cases.items():
                 for reduction in REDUCTIONS:
                     options = {**default, "reduction": reduction}
-                    cases.append(torch_case(f"{function}{label}-{dtype}-{reduction}-{name}", function, dtype, input, target, options))
+                    case_id = f"{function}{label}-{dtype}-{reduction}-{name}"
+                    cases.append(torch_case(case_id, function, dtype, input, target, options))
             for reduction in REDUCTIONS:
                 options = {**default, "reduction": reduction}
-                cases.append(torch_case(f"{function}{label}-{dtype}-{reduction}-empty", function, dtype, [], [], options))
+                case_id = f"{function}{label}-{dtype}-{reduction}-empty"
+                cases.append(torch_case(case_id, function, dtype, [], [], options))
     # L1's subgradient at a zero residual, for smooth_l1 with beta=0 too (it falls back to L1).
     for dtype in DTYPES:
         cases.append(

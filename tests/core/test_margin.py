@@ -50,7 +50,8 @@ def test_golden_file_covers_every_loss_dtype_and_reduction():
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_soft_margin_stays_finite_at_large_margins(dtype):
     # torch 2.13 gives inf and a NaN gradient here in float32; the stable form gives the true values.
-    result = margin.soft_margin_loss(np.array([-100.0, 100.0], dtype=dtype), np.array([1.0, -1.0], dtype=dtype), reduction="none")
+    scores, labels = np.array([-100.0, 100.0], dtype=dtype), np.array([1.0, -1.0], dtype=dtype)
+    result = margin.soft_margin_loss(scores, labels, reduction="none")
     assert result.elementwise.tolist() == [100.0, 100.0]
     assert result.grad.tolist() == [-1.0, 1.0]
 
