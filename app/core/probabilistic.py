@@ -102,17 +102,18 @@ def _class_indices(target, input: np.ndarray, ignore_index: int, function: str) 
     if np.issubdtype(raw.dtype, np.floating):
         if not np.all(np.isfinite(raw)) or np.any(raw != np.round(raw)):
             raise LossInputError("target", f"target must hold whole-number class indices, got {raw.tolist()}")
-    indices = raw.astype(np.int64).reshape(-1)
+    flat = raw.reshape(-1)
     classes = input.shape[0] if input.ndim == 1 else input.shape[1]
-    bad = (indices != ignore_index) & ((indices < 0) | (indices >= classes))
+    # Range check before the int64 cast, so a float such as 1e300 is reported as itself.
+    bad = (flat != ignore_index) & ((flat < 0) | (flat >= classes))
     if np.any(bad):
-        first = int(indices[np.argmax(bad)])
+        first = flat[np.argmax(bad)].item()
         raise LossInputError(
             "target",
             f"target holds class index {first}, out of range for {classes} classes: "
             f"use 0..{classes - 1} (or ignore_index={ignore_index} to skip a row)",
         )
-    return indices
+    return flat.astype(np.int64)
 
 
 def _class_weight(weight, classes: int, dtype: np.dtype) -> np.ndarray | None:

@@ -182,6 +182,7 @@ ERROR_CASES = [
     (cross_entropy, ([[1.0, 2.0]], [[0, 1]]), {}, "target", r"class probabilities shaped as input must be floats"),
     (cross_entropy, ([[1.0, 2.0]], [-1]), {}, "target", r"class index -1, out of range"),
     (cross_entropy, ([[1.0, 2.0]], [0.5]), {}, "target", r"whole-number class indices"),
+    (cross_entropy, ([[1.0, 2.0]], [1e300]), {}, "target", r"class index 1e\+300, out of range"),
     (cross_entropy, ([[1.0, 2.0]], [True]), {}, "target", r"class indices \(integers\)"),
     (cross_entropy, ([[1.0, 2.0]], [0]), {"weight": [1.0, 2.0, 3.0]}, "weight", r"weight has shape \(3,\).*shape \(2,\)"),
     (cross_entropy, ([[1.0, 2.0]], [0]), {"weight": [[1.0, 2.0]]}, "weight", r"must be 1-D"),
