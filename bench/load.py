@@ -244,6 +244,7 @@ class Tally:
     transport_errors: int = 0
     status_4xx: int = 0
     status_5xx: int = 0
+    stale_retries: int = 0
     examples: list[str] = field(default_factory=list)
 
     def record(self, spec: RequestSpec, seconds: float, status: int | None, problem: str | None) -> None:
@@ -278,14 +279,34 @@ class Connection:
         self.port = port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.stale_retries = 0
 
     async def request(self, raw_request: bytes) -> tuple[int, bytes]:
-        """Send prepared request bytes; the status and the (still encoded) body."""
+        """Send prepared request bytes; the status and the (still encoded) body.
+
+        Like a browser, a request that finds its kept-alive connection already closed by
+        the server (reset or EOF before any byte of an answer) is sent once more on a new
+        connection; `stale_retries` counts these, and the report shows them.
+        """
+        reused = self.writer is not None
+        try:
+            head = await self._send_and_read_head(raw_request)
+        except (ConnectionResetError, BrokenPipeError, asyncio.IncompleteReadError) as error:
+            if not reused or (isinstance(error, asyncio.IncompleteReadError) and error.partial):
+                raise
+            self.close()
+            self.stale_retries += 1
+            head = await self._send_and_read_head(raw_request)
+        return await self._read_rest(head)
+
+    async def _send_and_read_head(self, raw_request: bytes) -> bytes:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         self.writer.write(raw_request)
         await self.writer.drain()
-        head = await self.reader.readuntil(b"\r\n\r\n")
+        return await self.reader.readuntil(b"\r\n\r\n")
+
+    async def _read_rest(self, head: bytes) -> tuple[int, bytes]:
         status_line, *header_lines = head.decode("latin-1").split("\r\n")
         status = int(status_line.split(" ", 2)[1])
         headers = {}
@@ -347,6 +368,7 @@ async def client_loop(
             status, problem = None, f"{type(error).__name__}: {error}"
         tally.record(spec, time.perf_counter() - started, status, problem)
     connection.close()
+    tally.stale_retries += connection.stale_retries
 
 
 async def run_mix(base_url: str, mix: list[RequestSpec], connections: int, seconds: float, max_requests: int) -> Tally:
@@ -399,6 +421,7 @@ def summarise(tally: Tally, seconds: float) -> dict:
         "status_4xx": tally.status_4xx,
         "status_5xx": tally.status_5xx,
         "errors": tally.transport_errors + tally.status_4xx + tally.status_5xx,
+        "stale_connection_retries": tally.stale_retries,
         "error_examples": tally.examples,
         "per_kind": per_kind,
     }
@@ -457,7 +480,8 @@ def format_report(report: dict) -> str:
         f"({report['workers']} worker(s)): {report['throughput_per_second']} req/s",
         f"latency p50 {report['p50_ms']} ms, p99 {report['p99_ms']} ms",
         f"errors {report['errors']} (transport {report['transport_errors']}, 4xx {report['status_4xx']}, "
-        f"5xx {report['status_5xx']})",
+        f"5xx {report['status_5xx']}); requests resent after the server closed a kept-alive connection: "
+        f"{report['stale_connection_retries']}",
         f"server RSS {report['rss_after_startup_mib']} MiB after start-up, {report['rss_start_mib']} MiB after "
         f"warm-up, {report['rss_end_mib']} MiB at the end ({report['rss_growth_percent']:+.2f} %)",
         f"server exit code after SIGTERM: {report['server_exit_code']}",
