@@ -244,6 +244,9 @@ export function attachHandles(plotElement, handles, onMove) {
     for (const handle of handles) {
       const element = elements.get(handle.id);
       const value = handle.get();
+      // min and max may be getters (e.g. an epoch marker whose end follows a slider).
+      element.setAttribute("aria-valuemin", String(handle.min));
+      element.setAttribute("aria-valuemax", String(handle.max));
       element.setAttribute("aria-valuenow", String(value));
       element.setAttribute("aria-valuetext", handle.format ? handle.format(value) : String(value));
       const pixel = handlePixelPosition(plotElement, handle);

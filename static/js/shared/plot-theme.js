@@ -100,7 +100,8 @@ export function baseLayout(overrides = {}) {
     dragmode: false,
     hovermode: "closest",
     showlegend: true,
-    legend: { orientation: "h", x: 0, y: 1.02, xanchor: "left", yanchor: "bottom", font: { size: 12 } },
+    // Legend clicks would hide traces outside the URL state: the legend only labels.
+    legend: { orientation: "h", x: 0, y: 1.02, xanchor: "left", yanchor: "bottom", font: { size: 12 }, itemclick: false, itemdoubleclick: false },
     xaxis: { ...AXIS },
     yaxis: { ...AXIS },
   }, overrides);
