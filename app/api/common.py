@@ -65,9 +65,13 @@ def to_array(value, field: str, dtype: str | None = "float64") -> np.ndarray:
             dtype = "float64"  # integers too large for int64 cannot be class indices anyway
         if dtype is not None:
             try:
-                array = array.astype(dtype)
+                with np.errstate(over="ignore"):  # checked just below, with a message naming the dtype
+                    array = array.astype(dtype)
             except (OverflowError, TypeError, ValueError):
                 raise field_error(f"body.{field}", "holds a number too large for a float64") from None
+            if array.dtype.kind == "f" and not np.isfinite(array).all():
+                limit = float(np.finfo(array.dtype).max)
+                raise field_error(f"body.{field}", f"holds a number beyond the {array.dtype} range (±{limit:.4g})")
     return array
 
 

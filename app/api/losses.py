@@ -116,6 +116,18 @@ async def loss_curve(
     )
 
 
+def check_float_target(name: str, input_array: np.ndarray, target_array: np.ndarray) -> None:
+    """JSON floats are class probabilities (cross_entropy only), never class indices."""
+    if name == "nll_loss":
+        raise field_error("body.target", "must hold class indices written as JSON integers (0, 1, ...), not floats")
+    if name == "cross_entropy" and target_array.shape != input_array.shape:
+        raise field_error(
+            "body.target",
+            f"holds floats, which are class probabilities and need input's shape {tuple(input_array.shape)}, "
+            f"got {tuple(target_array.shape)}; write class indices as JSON integers",
+        )
+
+
 @router.post(
     "/{name}/evaluate",
     summary="Evaluate a loss on your numbers",
@@ -150,6 +162,7 @@ async def evaluate_loss(name: str, request: Request) -> Response:
         target_array = to_array(body.target, "target", target_dtype)
         if target_array.dtype.kind == "f":
             target_array = target_array.astype(body.dtype, copy=False)
+            check_float_target(name, input_array, target_array)
         result = spec.function(input_array, target_array, **options)
         return {
             "loss": encode_array(result.loss),
