@@ -110,8 +110,36 @@ def latex_to_mathml(latex: str, display: bool = False) -> Markup:
 
 
 def mathml_filter(latex: str, display: bool = False) -> Markup:
-    """Jinja filter: `{{ "x^2" | mathml }}` or `{{ "..." | mathml(display=True) }}`."""
-    return latex_to_mathml(str(latex), bool(display))
+    """Jinja filter: `{{ "x^2" | mathml }}` or `{{ "..." | mathml(display=True) }}`.
+
+    LaTeX that latex2mathml cannot parse is shown as escaped source in <code> rather than
+    failing the whole page.
+    """
+    try:
+        return latex_to_mathml(str(latex), bool(display))
+    except Exception:  # latex2mathml raises assorted exception types on malformed input
+        return Markup("<code class=\"latex\">{}</code>").format(latex)
+
+
+# Where each loss is used in practice, and which page explores it.
+TYPICAL_USE: dict[str, tuple[str, str]] = {
+    "l1_loss": ("Regression when outliers should not dominate; median-like fits.", "/regression"),
+    "mse_loss": ("Default regression loss; Gaussian noise; smooth and fast near the optimum.", "/regression"),
+    "smooth_l1_loss": ("Bounding-box regression in object detection (Fast/Faster R-CNN).", "/regression"),
+    "huber_loss": ("Robust regression, value targets in reinforcement learning (DQN).", "/regression"),
+    "cross_entropy": ("Multi-class classification from raw logits (one label per sample).", "/cross-entropy"),
+    "nll_loss": ("Classification when the model already ends in log_softmax.", "/cross-entropy"),
+    "binary_cross_entropy": ("Binary or multi-label targets when the model outputs probabilities.", "/bce"),
+    "binary_cross_entropy_with_logits": ("Binary and multi-label classification from logits (the stable choice).", "/bce"),
+    "kl_div": ("Matching distributions: knowledge distillation, variational methods.", "/cross-entropy"),
+    "soft_margin_loss": ("Logistic regression with ±1 labels.", "/margins"),
+    "hinge": ("Support vector machines; maximum-margin classifiers.", "/margins"),
+    "squared_hinge": ("Smooth SVM variants (e.g. L2-SVM).", "/margins"),
+    "perceptron": ("The classic perceptron learning rule.", "/margins"),
+    "exponential": ("Boosting (AdaBoost).", "/margins"),
+    "zero_one": ("Evaluation (error rate), not training: its gradient is zero.", "/margins"),
+    "sigmoid_focal_loss": ("Dense object detection with many easy negatives (RetinaNet).", "/bce"),
+}
 
 
 def loss_catalog() -> list[dict[str, Any]]:
@@ -177,6 +205,7 @@ def build_pages_router(static_assets: StaticAssets) -> APIRouter:
             context: dict[str, Any] = {"page": page}
             if page.path == "/":
                 context["catalog"] = loss_catalog()
+                context["typical_use"] = TYPICAL_USE
             return templates.TemplateResponse(request, template, context)
 
         render_page.__name__ = f"page_{page.module}"
