@@ -55,8 +55,9 @@ function consistent(state) {
     fixed.p = ENTROPY_EXAMPLE.slice();
     fixed.q = DEFAULT_Q.slice();
   } else {
-    fixed.p = normalised(fixed.p);
-    fixed.q = normalised(fixed.q);
+    // Rescale only what is visibly off: 0.7 + 0.2 + 0.1 is 0.9999999999999999 in float64.
+    if (Math.abs(sum(fixed.p) - 1) > 1e-12) fixed.p = normalised(fixed.p);
+    if (Math.abs(sum(fixed.q) - 1) > 1e-12) fixed.q = normalised(fixed.q);
   }
   if (!fixed.targets.every(Number.isInteger) || fixed.logits.length !== fixed.targets.length * CLASSES) {
     fixed.logits = ARTICLE_LOGITS.slice();
