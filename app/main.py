@@ -5,6 +5,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app import __version__
 from app.api.routes import install_api
+from app.api_docs import install_api_docs
 from app.pages import install_pages
 from app.security import install_security
 
@@ -16,9 +17,12 @@ def create_app() -> FastAPI:
         title="Loss Lab",
         version=__version__,
         description="Loss values, derivatives and sigmoid/softmax transforms that match torch.nn.functional.",
+        docs_url=None,  # FastAPI's /docs and /redoc load from a CDN: app/api_docs.py serves /docs locally
+        redoc_url=None,
     )
     install_api(app, prefix=API_PREFIX)  # JSON API: routers, one error shape, body limit, OpenAPI
     install_pages(app)  # HTML pages and /static (hashed URLs, pre-compressed files)
+    install_api_docs(app)  # /docs: Swagger UI from /static/vendor, no inline script
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # HTML and JSON answers
     install_security(app)  # security headers and body-read deadline around everything
     return app

@@ -260,3 +260,16 @@ def test_client_leaving_mid_body_ends_the_request_quietly():
 
     with pytest.raises(ClientDisconnect):
         run_middleware(BodyReadTimeoutMiddleware(failing_app, timeout_seconds=5), [], 0.0)
+
+
+def test_api_docs_page_loads_only_local_files_and_no_inline_script(client):
+    response = client.get("/docs")
+    assert response.status_code == 200
+    assert_security_headers(response)
+    urls = re.findall(r'(?:src|href)="([^"]+)"', response.text)
+    assert urls and all(url.startswith("/") or url.startswith("data:") for url in urls), urls
+    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", response.text) is None
+    for url in urls:
+        if url.startswith("/static/"):
+            assert client.get(url).status_code == 200, url
+    assert client.get("/redoc").status_code == 404  # FastAPI's CDN-based ReDoc is switched off
