@@ -214,7 +214,10 @@ def readout(page, key: str) -> float:
 
 def drag_handle(page, handle_id: str, dx: float, dy: float, steps: int = 8) -> None:
     """Press on the handle [data-handle=handle_id] with the mouse and drag it by (dx, dy) px."""
-    box = page.locator(f"[data-handle='{handle_id}']").bounding_box()
+    handle = page.locator(f"[data-handle='{handle_id}']")
+    # Mouse coordinates are viewport coordinates: bring the handle (and room to drag) into view.
+    handle.evaluate("element => element.scrollIntoView({block: 'center', inline: 'center'})")
+    box = handle.bounding_box()
     assert box is not None, f"handle {handle_id!r} is not laid out"
     x = box["x"] + box["width"] / 2
     y = box["y"] + box["height"] / 2
