@@ -28,7 +28,7 @@ def api_docs_html(title: str, openapi_url: str) -> str:
   <link rel="stylesheet" href="{SWAGGER_UI_DIRECTORY}/swagger-ui.css">
 </head>
 <body data-openapi-url="{escape(openapi_url)}">
-  <main id="swagger-ui"><h1>{escape(title)} API</h1><p>Loading the interactive API documentation…</p></main>
+  <div id="swagger-ui"><h1>{escape(title)} API</h1><p>Loading the interactive API documentation…</p></div>
   <script src="{SWAGGER_UI_DIRECTORY}/swagger-ui-bundle.js"></script>
   <script src="/static/js/api-docs.js"></script>
 </body>
