@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test browser golden bench lock load clean
+.PHONY: run test install install-test browser golden bench bench-api lock load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ golden: | $(BIN)/python
 
 bench: install-test
 	$(BIN)/python bench/core.py
+
+## API throughput (health, drag-sized evaluate, 601-point curve) and evaluate p99 on a local server.
+bench-api: install-test
+	$(BIN)/python bench/api.py
 
 ## Re-pin requirements.lock (the Docker image's runtime dependencies) from the venv.
 lock: install
