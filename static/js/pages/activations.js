@@ -13,6 +13,7 @@ const ARTICLE_LOGITS = [3, 1, -3];
 const LOGIT_LIMIT = 10;
 const MIN_CLASSES = 2;
 const MAX_CLASSES = 10;
+const PAD_LOGIT = -1e4; // (pad − max) / T ≤ −1996 for |z + c| ≤ 20 and T ≤ 5: far below exp's underflow at −745
 
 const schema = [
   { name: "logits", type: "numbers", default: ARTICLE_LOGITS, min: -LOGIT_LIMIT, max: LOGIT_LIMIT, length: [MIN_CLASSES, MAX_CLASSES] },
@@ -48,14 +49,17 @@ async function compute(state, { signal }) {
   const overflowInput = state.logits.map((logit) => logit + state.offset);
   const difference = shifted[0] - shifted[1];
   const options = { dim: -1, temperature: state.temperature, dtype: state.dtype };
-  const [softmaxRows, sigmoidValues, pairSoftmax] = await Promise.all([
-    // Rows: shifted logits, unshifted logits (for the shift comparison), logits + offset.
-    postJson("/api/v1/activations/softmax", { input: [shifted, state.logits, overflowInput], ...options }, { signal }),
+  // The two-class softmax rides in the same request as a row padded with -10^4: after the
+  // maximum is subtracted those entries are e^(-10^4) = 0 exactly, so the row's first two
+  // outputs are softmax([θ1, θ2]) and one request serves all four rows.
+  const pairRow = [shifted[0], shifted[1], ...Array(shifted.length - 2).fill(PAD_LOGIT)];
+  const [softmaxRows, sigmoidValues] = await Promise.all([
+    // Rows: shifted logits, unshifted logits (for the shift comparison), logits + offset, the pair.
+    postJson("/api/v1/activations/softmax", { input: [shifted, state.logits, overflowInput, pairRow], ...options }, { signal }),
     postJson("/api/v1/activations/sigmoid", { input: [...shifted, ...state.logits, difference], ...options }, { signal }),
-    postJson("/api/v1/activations/softmax", { input: [shifted[0], shifted[1]], ...options }, { signal }),
   ]);
   const classes = state.logits.length;
-  const [softmaxShifted, softmaxUnshifted, softmaxOverflow] = softmaxRows.output;
+  const [softmaxShifted, softmaxUnshifted, softmaxOverflow, pairSoftmax] = softmaxRows.output;
   return {
     shifted,
     softmax: softmaxShifted,
@@ -64,7 +68,7 @@ async function compute(state, { signal }) {
     sigmoidUnshifted: sigmoidValues.output.slice(classes, 2 * classes),
     binaryDifference: difference / state.temperature,
     binarySigmoid: sigmoidValues.output[2 * classes],
-    binarySoftmax: pairSoftmax.output[0],
+    binarySoftmax: pairSoftmax[0],
     overflowInput,
     stableOverflow: softmaxOverflow,
     naiveOverflow64: naiveSoftmaxFloat64(overflowInput, state.temperature),

@@ -28,21 +28,28 @@ const schema = [
   { name: "pos_weight", type: "number", default: 1, min: 0.1, max: 10 },
 ];
 
-/** Logit grid: fine (0.05) where float32/float64 saturate, coarse (0.5) in the long tails. */
+/**
+ * Logit grid: every multiple of 0.1 from -120 to 120 (the marker's keyboard and drag step),
+ * and every multiple of 0.05 in [-40, 40], where float32 and float64 saturate.
+ */
 function logitGrid() {
   const values = [];
-  for (let k = -LOGIT_LIMIT * 2; k < -80; k += 1) values.push(k / 2);
+  for (let k = -LOGIT_LIMIT * 10; k < -400; k += 1) values.push(k / 10);
   for (let k = -800; k < 800; k += 1) values.push(k / 20);
-  for (let k = 80; k <= LOGIT_LIMIT * 2; k += 1) values.push(k / 2);
+  for (let k = 400; k <= LOGIT_LIMIT * 10; k += 1) values.push(k / 10);
   return values;
 }
 const LOGITS = logitGrid();
+const gridKey = (logit) => Math.round(logit * 100);
+const GRID_INDEX = new Map(LOGITS.map((logit, index) => [gridKey(logit), index]));
 /** q from 1e-60 to 1, ten points per decade, for the clamp plot. */
 const CLAMP_Q = Array.from({ length: 601 }, (_, index) => 10 ** (-60 + index / 10));
 
 const isHardTarget = (target) => target === 0 || target === 1;
 /** binary_cross_entropy has no pos_weight; for the target 1 it equals the element weight. */
 const naiveWeight = (state) => (state.target === 1 ? state.pos_weight : 1);
+/** The probability of the observed outcome is sigmoid(sign * x): no rounding of 1 - sigmoid(x) to 0. */
+const observedSign = (state) => (state.target >= 0.5 ? 1 : -1);
 
 /** d sigmoid / dx from sigmoid's output s, in the given dtype, as torch's sigmoid_backward: g·(1−s)·s. */
 function sigmoidBackward(upstream, s, dtype) {
@@ -53,59 +60,66 @@ function sigmoidBackward(upstream, s, dtype) {
   return upstream * (1 - s) * s;
 }
 
-/** The naive pipeline for a list of logits in one dtype: sigmoid, then BCE ("none"). */
-async function naivePipeline(logits, state, dtype, signal) {
-  const sigmoid = await postJson("/api/v1/activations/sigmoid", { input: logits, dtype }, { signal });
-  const bce = await postJson("/api/v1/losses/binary_cross_entropy/evaluate", {
-    input: sigmoid.output,
-    target: logits.map(() => state.target),
-    weight: logits.map(() => naiveWeight(state)),
-    reduction: "none",
-    dtype,
-  }, { signal });
-  const grad = bce.grad.map((gradP, index) => sigmoidBackward(gradP, sigmoid.output[index], dtype));
-  return { sigmoid: sigmoid.output, loss: bce.loss, grad };
-}
+const post = (path, body, signal) => postJson(`/api/v1/${path}`, body, { signal });
+const filled = (length, value) => Array(length).fill(value);
 
-async function withLogits(logits, state, dtype, signal) {
-  const answer = await postJson("/api/v1/losses/binary_cross_entropy_with_logits/evaluate", {
-    input: logits,
-    target: logits.map(() => state.target),
-    pos_weight: state.pos_weight,
-    reduction: "none",
-    dtype,
-  }, { signal });
-  return { loss: answer.loss, grad: answer.grad };
-}
-
-/** Everything for the given logits: naive and with-logits, float32 and float64. */
-async function allFour(logits, state, signal) {
-  const [naive32, naive64, logits32, logits64] = await Promise.all([
-    naivePipeline(logits, state, "float32", signal),
-    naivePipeline(logits, state, "float64", signal),
-    withLogits(logits, state, "float32", signal),
-    withLogits(logits, state, "float64", signal),
+/**
+ * Everything the page shows for a list of logits, from the API in two rounds of requests:
+ * sigmoid (float32; float64 of x and of -x) and BCE with logits, then BCE of the sigmoids.
+ * Returns {naive32, naive64: {sigmoid, loss, grad}, logits32, logits64: {loss, grad},
+ * clamp: {q, torch}} with one entry per logit in each list.
+ */
+async function fetchBundle(logits, state, signal) {
+  const count = logits.length;
+  const targets = filled(count, state.target);
+  const withLogits = (dtype) => post("losses/binary_cross_entropy_with_logits/evaluate", {
+    input: logits, target: targets, pos_weight: state.pos_weight, reduction: "none", dtype,
+  }, signal);
+  const [sigmoid32, sigmoid64, logits32, logits64] = await Promise.all([
+    post("activations/sigmoid", { input: logits, dtype: "float32" }, signal),
+    post("activations/sigmoid", { input: [...logits, ...logits.map((logit) => -logit)], dtype: "float64" }, signal),
+    withLogits("float32"),
+    withLogits("float64"),
   ]);
-  return { naive32, naive64, logits32, logits64 };
+  const s32 = sigmoid32.output;
+  const s64 = sigmoid64.output.slice(0, count);
+  const q = observedSign(state) > 0 ? s64 : sigmoid64.output.slice(count);
+  const [bce32, bce64] = await Promise.all([
+    post("losses/binary_cross_entropy/evaluate", {
+      input: s32, target: targets, weight: filled(count, naiveWeight(state)), reduction: "none", dtype: "float32",
+    }, signal),
+    // One request for both: the naive float64 losses, then -max(log q, -100) for the clamp section.
+    post("losses/binary_cross_entropy/evaluate", {
+      input: [...s64, ...q],
+      target: [...targets, ...filled(count, 1)],
+      weight: [...filled(count, naiveWeight(state)), ...filled(count, 1)],
+      reduction: "none",
+      dtype: "float64",
+    }, signal),
+  ]);
+  const naive = (sigmoid, loss, grad, dtype) => ({
+    sigmoid, loss, grad: grad.map((gradP, index) => sigmoidBackward(gradP, sigmoid[index], dtype)),
+  });
+  return {
+    naive32: naive(s32, bce32.loss, bce32.grad, "float32"),
+    naive64: naive(s64, bce64.loss.slice(0, count), bce64.grad.slice(0, count), "float64"),
+    logits32: { loss: logits32.loss, grad: logits32.grad },
+    logits64: { loss: logits64.loss, grad: logits64.grad },
+    clamp: { q, torch: bce64.loss.slice(count) },
+  };
 }
 
-/** The probability given to the observed outcome, in the form that does not round to 0. */
-const observedSign = (state) => (state.target >= 0.5 ? 1 : -1);
-
-async function clampPoint(state, signal) {
-  const sigmoid = await postJson("/api/v1/activations/sigmoid",
-    { input: [observedSign(state) * state.logit], dtype: "float64" }, { signal });
-  const q = sigmoid.output[0];
-  const term = await postJson("/api/v1/losses/binary_cross_entropy/evaluate",
-    { input: [q], target: [1], reduction: "none", dtype: "float64" }, { signal });
-  return { q, torch: term.loss[0], unclamped: -Math.log(q) };
+/** Entry `index` of every list in a bundle, as a bundle of one. */
+function pick(bundle, index) {
+  const one = (part) => Object.fromEntries(Object.entries(part).map(([key, values]) => [key, [values[index]]]));
+  return Object.fromEntries(Object.entries(bundle).map(([name, part]) => [name, one(part)]));
 }
 
 let clampCurve = null;
 async function fetchClampCurve(signal) {
   if (clampCurve) return clampCurve;
-  const answer = await postJson("/api/v1/losses/binary_cross_entropy/evaluate",
-    { input: CLAMP_Q, target: CLAMP_Q.map(() => 1), reduction: "none", dtype: "float64" }, { signal });
+  const answer = await post("losses/binary_cross_entropy/evaluate",
+    { input: CLAMP_Q, target: filled(CLAMP_Q.length, 1), reduction: "none", dtype: "float64" }, signal);
   clampCurve = { q: CLAMP_Q, torch: answer.loss, unclamped: CLAMP_Q.map((q) => -Math.log(q)) };
   return clampCurve;
 }
@@ -114,21 +128,24 @@ const curveCache = new Map();
 async function fetchCurves(state, signal) {
   const key = `${state.target}|${state.pos_weight}`;
   if (!curveCache.has(key)) {
-    const curves = await allFour(LOGITS, state, signal);
-    curveCache.set(key, curves);
+    curveCache.set(key, await fetchBundle(LOGITS, state, signal));
     if (curveCache.size > 8) curveCache.delete(curveCache.keys().next().value); // oldest first
   }
   return curveCache.get(key);
 }
 
+/**
+ * The curves come once per (target, pos_weight); a marker on the grid (every 0.1) reads its
+ * values from them, so dragging costs no request. Off-grid logits (typed into the URL) are
+ * asked for on their own.
+ */
 async function compute(state, { signal }) {
-  const [curves, point, clamp, clampPointValues] = await Promise.all([
-    fetchCurves(state, signal),
-    allFour([state.logit], state, signal),
-    fetchClampCurve(signal),
-    clampPoint(state, signal),
-  ]);
-  return { curves, point, clamp, clampPoint: clampPointValues };
+  const [curves, clamp] = await Promise.all([fetchCurves(state, signal), fetchClampCurve(signal)]);
+  const index = GRID_INDEX.get(gridKey(state.logit));
+  const onGrid = index !== undefined && LOGITS[index] === state.logit;
+  const point = onGrid ? pick(curves, index) : await fetchBundle([state.logit], state, signal);
+  const q = point.clamp.q[0];
+  return { curves, point, clamp, clampPoint: { q, torch: point.clamp.torch[0], unclamped: -Math.log(q) } };
 }
 
 const first = (values) => values[0];
@@ -177,36 +194,57 @@ const CURVES = [
   { key: "logits64", name: "BCE with logits, float64", dash: "dot", width: 2 },
 ];
 
-function curveTraces(data, field, state) {
-  const traces = CURVES.map((curve) => ({
+/**
+ * The curve traces for one set of curves, built once: while the marker moves only the layout
+ * shapes change, so Plotly.react redraws the shapes and leaves the 4 × 2,400-point lines alone.
+ */
+const traceCache = new WeakMap();
+function curveTraces(curves, field) {
+  if (!traceCache.has(curves)) traceCache.set(curves, {});
+  const cached = traceCache.get(curves);
+  cached[field] ??= CURVES.map((curve) => ({
     type: "scatter",
     mode: "lines",
     name: curve.name,
     x: LOGITS,
-    y: data.curves[curve.key][field],
+    y: curves[curve.key][field],
     line: { color: COLORS[curve.key], dash: curve.dash, width: curve.width },
     hovertemplate: `x = %{x}<br>${field} = %{y:.4g}<extra>${curve.name}</extra>`,
   }));
-  traces.push({
-    type: "scatter",
-    mode: "markers",
-    name: "at the marker",
-    showlegend: false,
-    x: CURVES.map(() => state.logit),
-    y: CURVES.map((curve) => first(data.point[curve.key][field])),
-    marker: { color: CURVES.map((curve) => COLORS[curve.key]), size: 9, line: { color: "#fff", width: 1 } },
-    hoverinfo: "skip",
-  });
-  return traces;
+  return cached[field];
 }
 
-function markerShapes(state) {
+/** A dot of `radius` pixels at (x, y) in data units (x as log10 for a log axis), as a layout shape. */
+function dot(x, y, color, radius = 5) {
+  return {
+    type: "circle", xref: "x", yref: "y", xsizemode: "pixel", ysizemode: "pixel",
+    xanchor: x, yanchor: y, x0: -radius, x1: radius, y0: -radius, y1: radius,
+    fillcolor: color, line: { color: "#ffffff", width: 1 },
+  };
+}
+
+/** Shape 0 is the marker line (the drag handle), then the float32 threshold, then the dots. */
+function markerShapes(state, data, field) {
   return [
     { type: "line", xref: "x", yref: "paper", x0: state.logit, x1: state.logit, y0: 0, y1: 1,
       line: { color: "#444", width: 2 } },
     { type: "line", xref: "x", yref: "paper", x0: FLOAT32_SATURATION, x1: FLOAT32_SATURATION, y0: 0, y1: 1,
       line: { color: COLORS.naive32, width: 1, dash: "dot" } },
+    ...CURVES.map((curve) => dot(state.logit, first(data.point[curve.key][field]), COLORS[curve.key])),
   ];
+}
+
+/** A fixed y-range for the gradient plot (per set of curves), so moving the marker never rescales it. */
+const gradRangeCache = new WeakMap();
+function gradRange(curves) {
+  if (!gradRangeCache.has(curves)) {
+    const values = CURVES.flatMap((curve) => curves[curve.key].grad).filter(Number.isFinite);
+    const low = Math.min(0, ...values);
+    const high = Math.max(0, ...values);
+    const pad = 0.08 * (high - low || 1);
+    gradRangeCache.set(curves, [low - pad, high + pad]);
+  }
+  return gradRangeCache.get(curves);
 }
 
 const lossPlot = document.getElementById("loss-plot");
@@ -222,25 +260,23 @@ async function render(state, data) {
     text: "float32 σ = 1 → ", font: { size: 11, color: COLORS.naive32 },
   };
   await Promise.all([
-    Plotly.react(lossPlot, curveTraces(data, "loss", state), baseLayout({
+    Plotly.react(lossPlot, curveTraces(data.curves, "loss"), baseLayout({
       xaxis: { title: { text: "logit x" }, range: [-LOGIT_LIMIT, LOGIT_LIMIT] },
       yaxis: { title: { text: "loss" }, range: [-2, 125] },
-      shapes: markerShapes(state),
+      shapes: markerShapes(state, data, "loss"),
       annotations: [saturationNote],
-      dragmode: false,
-    }), plotConfigFor("bce")),
-    Plotly.react(gradPlot, curveTraces(data, "grad", state), baseLayout({
+    }), plotConfigFor("bce-loss")),
+    Plotly.react(gradPlot, curveTraces(data.curves, "grad"), baseLayout({
       xaxis: { title: { text: "logit x" }, range: [-LOGIT_LIMIT, LOGIT_LIMIT] },
-      yaxis: { title: { text: "d loss / d x" } },
-      shapes: markerShapes(state),
-      dragmode: false,
-    }), plotConfigFor("bce")),
-    Plotly.react(clampPlot, clampTraces(data), baseLayout({
+      yaxis: { title: { text: "d loss / d x" }, range: gradRange(data.curves) },
+      shapes: markerShapes(state, data, "grad"),
+    }), plotConfigFor("bce-gradient")),
+    Plotly.react(clampPlot, clampTraces(data.clamp), baseLayout({
       xaxis: { title: { text: "probability q given to the observed outcome" }, type: "log",
-        exponentformat: "e", dtick: 10 },
+        exponentformat: "e", dtick: 10, range: [-60, 0] },
       yaxis: { title: { text: "−log q" }, range: [0, 140] },
-      dragmode: false,
-    }), plotConfigFor("bce")),
+      shapes: clampShapes(data.clampPoint),
+    }), plotConfigFor("bce-clamp")),
   ]);
   if (!handles) {
     handles = attachHandles(lossPlot, [{
@@ -262,17 +298,22 @@ async function render(state, data) {
   syncControls(state);
 }
 
-function clampTraces(data) {
-  const point = data.clampPoint;
-  return [
-    { type: "scatter", mode: "lines", name: "−log q, unclamped (browser)", x: data.clamp.q, y: data.clamp.unclamped,
+let clampTraceList = null;
+function clampTraces(clamp) {
+  clampTraceList ??= [
+    { type: "scatter", mode: "lines", name: "−log q, unclamped (browser)", x: clamp.q, y: clamp.unclamped,
       line: { color: COLORS.unclamped, dash: "dot", width: 2 } },
-    { type: "scatter", mode: "lines", name: "PyTorch: −max(log q, −100) (API)", x: data.clamp.q, y: data.clamp.torch,
+    { type: "scatter", mode: "lines", name: "PyTorch: −max(log q, −100) (API)", x: clamp.q, y: clamp.torch,
       line: { color: COLORS.clamped, width: 3 } },
-    { type: "scatter", mode: "markers", name: "marker", showlegend: false,
-      x: point.q > 0 ? [point.q, point.q] : [], y: point.q > 0 ? [point.torch, point.unclamped] : [],
-      marker: { color: [COLORS.clamped, COLORS.unclamped], size: 9 }, hoverinfo: "skip" },
   ];
+  return clampTraceList;
+}
+
+/** Dots at the marker's q (a log axis takes log10 of the position); none when q is 0 or off the axis. */
+function clampShapes(point) {
+  if (!(point.q >= 1e-60)) return [];
+  const position = Math.log10(point.q);
+  return [dot(position, point.unclamped, COLORS.unclamped), dot(position, point.torch, COLORS.clamped)];
 }
 
 function syncControls(state) {

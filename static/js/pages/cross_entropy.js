@@ -1,6 +1,6 @@
 // /cross-entropy: entropy, cross-entropy and KL divergence of two draggable distributions, and
 // PyTorch's cross_entropy for a small logits matrix taken apart step by step.
-import { postJson } from "../shared/api.js";
+import { createCache, postJson } from "../shared/api.js";
 import { createUrlState } from "../shared/url-state.js";
 import { attachHandles, attachSlider } from "../shared/drag.js";
 import { createController } from "../shared/controller.js";
@@ -81,13 +81,16 @@ export function setBar(distribution, index, value) {
 /** Split the flat logits into rows of CLASSES. */
 const logitRows = (state) => state.targets.map((_, row) => state.logits.slice(row * CLASSES, (row + 1) * CLASSES));
 
+// The pipeline's answers depend only on the pipeline's inputs: dragging p or q re-uses them.
+const pipelineCache = createCache(16);
+
 async function compute(state, { signal }) {
   const rows = logitRows(state);
   const ignoreIndex = Number(state.ignore);
   const [information, logSoftmax, crossEntropy] = await Promise.all([
     postJson("/api/v1/information", { p: state.p, q: state.q, base: state.unit === "bits" ? "2" : "e" }, { signal }),
-    postJson("/api/v1/activations/log_softmax", { input: rows, dim: -1, dtype: "float32" }, { signal }),
-    postJson("/api/v1/losses/cross_entropy/evaluate", {
+    pipelineCache.postJson("/api/v1/activations/log_softmax", { input: rows, dim: -1, dtype: "float32" }),
+    pipelineCache.postJson("/api/v1/losses/cross_entropy/evaluate", {
       input: rows,
       target: state.targets,
       weight: state.weights,
@@ -95,7 +98,7 @@ async function compute(state, { signal }) {
       label_smoothing: state.smoothing,
       reduction: state.reduction,
       dtype: "float32",
-    }, { signal }),
+    }),
   ]);
   return { information, pipeline: pipelineSteps(state, logSoftmax.output), crossEntropy };
 }
