@@ -94,7 +94,15 @@ function logitTraces(state) {
     width: 0.6,
     marker: { color: OKABE_ITO.reddishPurple },
     hovertemplate: "class %{x}: z = %{y:.2f}<extra></extra>",
-  }];
+  }, grabDots(classPositions(state.logits.length), state.logits, OKABE_ITO.reddishPurple)];
+}
+
+/** Round dots on the bar ends: where to grab a bar (drawn only; the handles use trace 0). */
+function grabDots(x, y, color) {
+  return {
+    type: "scatter", mode: "markers", x, y: y.slice(), showlegend: false, hoverinfo: "skip",
+    marker: { color: "#ffffff", size: 11, line: { color, width: 2.5 } },
+  };
 }
 
 function outputTraces(state, data) {

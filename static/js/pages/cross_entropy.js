@@ -78,6 +78,14 @@ export function setBar(distribution, index, value) {
   });
 }
 
+/** Round dots on the bar tops: where to grab a bar (drawn only; the handles use traces 0 and 1). */
+function grabDots(x, y, color) {
+  return {
+    type: "scatter", mode: "markers", x, y: y.slice(), showlegend: false, hoverinfo: "skip",
+    marker: { color: "#ffffff", size: 11, line: { color, width: 2.5 } },
+  };
+}
+
 /** Split the flat logits into rows of CLASSES. */
 const logitRows = (state) => state.targets.map((_, row) => state.logits.slice(row * CLASSES, (row + 1) * CLASSES));
 
@@ -275,6 +283,8 @@ async function render(state, data) {
         marker: { color: COLORS.p }, customdata: positions, hovertemplate: "outcome %{customdata}: p = %{y:.3f}<extra></extra>" },
       { type: "bar", name: "q (predicted)", x: positions.map((x) => x + BAR / 2), y: state.q.slice(), width: BAR,
         marker: { color: COLORS.q }, customdata: positions, hovertemplate: "outcome %{customdata}: q = %{y:.3f}<extra></extra>" },
+      grabDots(positions.map((x) => x - BAR / 2), state.p, COLORS.p),
+      grabDots(positions.map((x) => x + BAR / 2), state.q, COLORS.q),
     ], baseLayout({
       barmode: "overlay",
       yaxis: { title: { text: "probability" }, range: [0, 1.05] },

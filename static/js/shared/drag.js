@@ -263,6 +263,11 @@ export function attachHandles(plotElement, handles, onMove) {
     plotElement.removeEventListener("pointermove", onPointerMove, { capture: true });
     plotElement.removeEventListener("pointerup", onPointerUp, { capture: true });
     plotElement.removeEventListener("pointercancel", onPointerUp, { capture: true });
+    // A page that re-attaches handles (e.g. after the number of bars changed) must not keep
+    // the old set's refresh running after every redraw.
+    if (hookedAfterPlot && typeof plotElement.removeListener === "function") {
+      plotElement.removeListener("plotly_afterplot", refresh);
+    }
     layer.remove();
   }
 
