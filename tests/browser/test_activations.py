@@ -78,6 +78,8 @@ def test_keyboard_moves_a_bar_and_the_url_survives_a_reload(page, open_page, api
     assert logits == [-10, pytest.approx(1.3), -3]
     assert_outputs_match_api(page, api, logits)
     assert "logits=-10,1.3,-3" in page.url
+    assert page.evaluate("performance.getEntriesByName('loss-lab:update').length") >= 1
+    assert page.locator("#live-readout").inner_text().startswith("softmax ")
     shown = [readout(page, f"softmax-{index}") for index in range(3)]
 
     page.reload()

@@ -124,6 +124,8 @@ def test_keyboard_steps_and_the_url_survives_a_reload(page, open_page, api):
     assert logit == pytest.approx(14.8)
     assert_readouts_match_api(page, api, logit)
     assert "logit=14.8" in page.url
+    assert page.evaluate("performance.getEntriesByName('loss-lab:update').length") >= 1
+    assert page.locator("#live-readout").inner_text().startswith("logit 14.80: naive float32 loss")
     before = {key: readout(page, key) for key in ("naive-loss-float32", "logits-loss-float64", "naive-grad-float64")}
 
     page.reload()

@@ -99,6 +99,8 @@ def test_keyboard_on_a_q_bar_and_the_url_survives_a_reload(page, open_page, api)
     p, q = assert_information_matches_api(page, api)
     assert q[1] == pytest.approx(0.35)
     assert q[0] / q[2] == pytest.approx(2.5)
+    assert page.evaluate("performance.getEntriesByName('loss-lab:update').length") >= 1
+    assert page.locator("#live-readout").inner_text().startswith("H(p) ")
     shown = readout(page, "cross-entropy")
 
     page.reload()
