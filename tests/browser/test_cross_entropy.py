@@ -188,3 +188,12 @@ def test_phone_width_has_no_horizontal_scroll(page, open_page):
     page.set_viewport_size({"width": 375, "height": 740})
     open_page("/cross-entropy")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_zero_prediction_for_a_possible_outcome_gives_infinite_cross_entropy(page, open_page, api):
+    open_page("/cross-entropy?q=0,0.6,0.4")
+    expected = information(api, ENTROPY_EXAMPLE, [0, 0.6, 0.4])
+    assert expected["cross_entropy"] == expected["kl_divergence"] == "Infinity"
+    assert readout(page, "cross-entropy") == readout(page, "kl-divergence") == float("inf")
+    assert readout(page, "entropy") == expected["entropy"]
+    assert page.locator("[data-readout='cross-entropy']").inner_text() == "∞ nats"

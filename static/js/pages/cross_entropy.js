@@ -20,7 +20,7 @@ const COLORS = {
   q: OKABE_ITO.orange,
   entropy: OKABE_ITO.bluishGreen,
   kl: OKABE_ITO.vermillion,
-  crossEntropy: OKABE_ITO.blue,
+  crossEntropy: OKABE_ITO.reddishPurple,
 };
 
 const schema = [
@@ -298,6 +298,11 @@ async function render(state, data) {
     ], baseLayout({
       barmode: "stack",
       yaxis: { title: { text: unit }, rangemode: "tozero" },
+      annotations: Number.isFinite(information.cross_entropy) ? [] : [{
+        xref: "x", yref: "paper", x: "H(p, q)", y: 0.5, showarrow: false, font: { size: 12, color: COLORS.kl },
+        bgcolor: "rgba(255, 255, 255, 0.92)",
+        text: "H(p, q) = KL = ∞:<br>q gives probability 0<br>to an outcome that p allows",
+      }],
     }), plotConfigFor("cross-entropy-decomposition")),
   ]);
   if (handleCount !== state.p.length) {
