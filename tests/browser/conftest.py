@@ -242,3 +242,23 @@ def press_on_handle(page, handle_id: str, *keys: str) -> None:
     for key in keys:
         slider.press(key)
     wait_for_update(page, previous)
+
+
+def touch_drag_handle(page, handle_id: str, dx: float, dy: float, steps: int = 8) -> None:
+    """Drag the handle [data-handle=handle_id] by (dx, dy) px with one finger (CDP touch events:
+    Chromium turns them into pointer events of pointerType "touch")."""
+    handle = page.locator(f"[data-handle='{handle_id}']")
+    handle.evaluate("element => element.scrollIntoView({block: 'center', inline: 'center'})")
+    box = handle.bounding_box()
+    assert box is not None, f"handle {handle_id!r} is not laid out"
+    x = box["x"] + box["width"] / 2
+    y = box["y"] + box["height"] / 2
+    session = page.context.new_cdp_session(page)
+    try:
+        session.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+        for step in range(1, steps + 1):
+            point = {"x": x + dx * step / steps, "y": y + dy * step / steps}
+            session.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+        session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    finally:
+        session.detach()

@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     handle_value,
     press_on_handle,
     readout,
+    touch_drag_handle,
     update_count,
     wait_for_update,
     wait_ready,
@@ -68,6 +69,17 @@ def test_mouse_drag_on_a_bar_changes_the_outputs_to_the_api_numbers(page, open_p
     assert logits[2] > -3 and logits[:2] == ARTICLE_LOGITS[:2]
     assert_outputs_match_api(page, api, logits)
     assert f"logits=3,1,{logits[2]:g}" in page.url
+
+
+def test_touch_drag_on_a_bar(page, open_page, api):
+    open_page("/activations")
+    previous = update_count(page)
+    touch_drag_handle(page, "logit-0", 0, -50)
+    wait_for_update(page, previous)
+    wait_settled(page)
+    logits = page_logits(page)
+    assert logits[0] > 3 and logits[1:] == ARTICLE_LOGITS[1:]
+    assert_outputs_match_api(page, api, logits)
 
 
 def test_keyboard_moves_a_bar_and_the_url_survives_a_reload(page, open_page, api):

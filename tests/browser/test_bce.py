@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     handle_value,
     press_on_handle,
     readout,
+    touch_drag_handle,
     update_count,
     wait_for_update,
     wait_ready,
@@ -114,6 +115,17 @@ def test_mouse_drag_moves_the_marker_and_the_readouts_follow_the_api(page, open_
     assert logit < 20
     assert_readouts_match_api(page, api, logit)
     assert f"logit={logit:g}" in page.url
+
+
+def test_touch_drag_moves_the_marker(page, open_page, api):
+    open_page("/bce")
+    previous = update_count(page)
+    touch_drag_handle(page, "logit", -80, 0)
+    wait_for_update(page, previous)
+    wait_settled(page)
+    logit = handle_value(page, "logit")
+    assert logit < 20
+    assert_readouts_match_api(page, api, logit)
 
 
 def test_keyboard_steps_and_the_url_survives_a_reload(page, open_page, api):

@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     handle_value,
     press_on_handle,
     readout,
+    touch_drag_handle,
     update_count,
     wait_for_update,
     wait_ready,
@@ -91,6 +92,17 @@ def test_mouse_drag_on_a_p_bar_rescales_the_others(page, open_page, api):
     assert p[1] / p[2] == pytest.approx(2.0)  # the other bars keep their proportions
     assert q == DEFAULT_Q
     assert "p=" in page.url and "q=" not in page.url
+
+
+def test_touch_drag_on_a_q_bar(page, open_page, api):
+    open_page("/cross-entropy")
+    previous = update_count(page)
+    touch_drag_handle(page, "q-1", 0, -40)  # up: more weight on outcome 1
+    wait_for_update(page, previous)
+    wait_settled(page)
+    p, q = assert_information_matches_api(page, api)
+    assert q[1] > 0.3 and q[0] / q[2] == pytest.approx(2.5)
+    assert p == ENTROPY_EXAMPLE
 
 
 def test_keyboard_on_a_q_bar_and_the_url_survives_a_reload(page, open_page, api):
