@@ -81,7 +81,8 @@ const classNames = (count) => Array.from({ length: count }, (_, index) => `class
 const classPositions = (count) => Array.from({ length: count }, (_, index) => index);
 /** Numeric x positions (so drag handles find each bar) labelled with the class names. */
 const classAxis = (count) => ({
-  tickmode: "array", tickvals: classPositions(count), ticktext: classNames(count), range: [-0.6, count - 0.4], zeroline: false,
+  tickmode: "array", tickvals: classPositions(count), ticktext: classPositions(count).map(String),
+  range: [-0.6, count - 0.4], zeroline: false, title: { text: "class" },
 });
 const OFFSET = 0.2; // half the gap between the softmax and sigmoid bars of a class
 

@@ -288,8 +288,8 @@ async function render(state, data) {
     ], baseLayout({
       barmode: "overlay",
       yaxis: { title: { text: "probability" }, range: [0, 1.05] },
-      xaxis: { tickmode: "array", tickvals: positions, ticktext: positions.map((index) => `outcome ${index}`),
-        range: [-0.6, positions.length - 0.4], zeroline: false },
+      xaxis: { tickmode: "array", tickvals: positions, ticktext: positions.map(String),
+        range: [-0.6, positions.length - 0.4], zeroline: false, title: { text: "outcome" } },
     }), plotConfigFor("cross-entropy-distributions")),
     Plotly.react(decompositionPlot, [
       { type: "bar", name: "H(p)", x: ["H(p) + KL"], y: [information.entropy], marker: { color: COLORS.entropy } },
