@@ -21,10 +21,10 @@ def test_every_page_renders_with_one_module_and_the_vendored_plotly(client, page
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/html")
     html = answer.text
-    modules = re.findall(r'<script type="module" src="([^"]+)"', html)
+    modules = re.findall(r'<script type="module" async src="([^"]+)"', html)
     if (TEMPLATE_DIRECTORY / page.template).is_file():
         assert modules == [f"/static/js/pages/{page.module}.js?v={modules[0].rsplit('=', 1)[1]}"]
-    assert re.search(r'<script defer src="/static/vendor/plotly-basic-[0-9.]+\.min\.js\?v=[0-9a-f]{12}"></script>', html)
+    assert re.search(r'<script async id="plotly-script" src="/static/vendor/plotly-basic-[0-9.]+\.min\.js\?v=[0-9a-f]{12}"></script>', html)
     assert "<script>" not in html and " onclick=" not in html  # no inline scripts or handlers
     assert 'id="live-readout" class="visually-hidden" role="status" aria-live="polite"' in html
     assert 'id="error-banner" class="error-banner" role="alert" hidden' in html

@@ -192,17 +192,25 @@ def update_count(page) -> int:
     return int(page.evaluate("Number(document.body.dataset.updates || 0)"))
 
 
+# page.wait_for_function polls with string evaluation, which the pages' CSP (no
+# 'unsafe-eval') forbids; these helpers poll with page.evaluate or wait for selectors.
+UPDATE_TIMEOUT_SECONDS = 10.0
+
+
 def wait_for_update(page, previous: int) -> None:
     """Wait until more than `previous` updates have rendered and none is pending."""
-    page.wait_for_function(
-        "previous => Number(document.body.dataset.updates || 0) > previous && document.body.dataset.settled === 'true'",
-        arg=previous,
-    )
+    deadline = time.monotonic() + UPDATE_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        state = page.evaluate("() => [Number(document.body.dataset.updates || 0), document.body.dataset.settled]")
+        if state[0] > previous and state[1] == "true":
+            return
+        page.wait_for_timeout(10)
+    raise AssertionError(f"no update after {previous} within {UPDATE_TIMEOUT_SECONDS} s (updates, settled = {state})")
 
 
 def wait_settled(page) -> None:
     """Wait until no update is pending or in flight."""
-    page.wait_for_function("document.body.dataset.settled === 'true'")
+    page.wait_for_selector("body[data-settled='true']", state="attached")
 
 
 def readout(page, key: str) -> float:

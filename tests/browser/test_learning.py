@@ -4,7 +4,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.conftest import drag_handle, handle_value, press_on_handle, readout, update_count, wait_for_update
+from tests.browser.conftest import (
+    drag_handle,
+    handle_value,
+    press_on_handle,
+    readout,
+    update_count,
+    wait_for_update,
+    wait_settled,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -149,7 +157,7 @@ def test_reload_restores_the_whole_state(open_page, api):
     press_on_handle(page, "epoch", "PageUp")
     press_on_handle(page, "p", "End")
     page.locator("#coins button").nth(1).click()
-    page.wait_for_function("document.body.dataset.settled === 'true'")
+    wait_settled(page)
     url = page.url
     page.reload()
     page.wait_for_selector("body[data-ready='true'][data-settled='true']", state="attached")

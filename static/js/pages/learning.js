@@ -11,7 +11,7 @@ import { createCache } from "../shared/api.js";
 import { attachHandles, attachSlider, snapValue } from "../shared/drag.js";
 import { createController } from "../shared/controller.js";
 import { addDownloads } from "../shared/download.js";
-import { OKABE_ITO, baseLayout, lossColor, plotConfigFor } from "../shared/plot-theme.js";
+import { OKABE_ITO, baseLayout, createRenderGate, lossColor, markerDotShape, markerLineShape, plotConfigFor } from "../shared/plot-theme.js";
 import { formatNumber, setReadout } from "../shared/readout.js";
 import { createUrlState } from "../shared/url-state.js";
 
@@ -74,7 +74,7 @@ async function compute(state) {
   const zIndex = gridIndex(factorCurve, Z_CURVE, startZ(state));
   const pIndex = gridIndex(bceCurve, P_CURVE, state.p);
   return {
-    training, z: factorCurve.x, factorCe, factorMse, p: bceCurve.x, nll,
+    training, factorCurveAnswer: factorCurve, bceCurveAnswer: bceCurve, z: factorCurve.x, factorCe, factorMse, p: bceCurve.x, nll,
     nllArgmin: bceCurve.x[argmin],
     atStart: zIndex < 0 ? { ce: NaN, mse: NaN } : { ce: factorCe[zIndex], mse: factorMse[zIndex] },
     nllAtMarker: pIndex < 0 ? NaN : nll[pIndex],
@@ -92,15 +92,17 @@ function renderTraining(state, data) {
   const traces = [
     { type: "scatter", mode: "lines", x: training.epoch, y: training.mse.loss, name: "quadratic cost", line: line(COLORS.mse), hovertemplate: "epoch %{x}: %{y:.4g}<extra></extra>" },
     { type: "scatter", mode: "lines", x: training.epoch, y: training.cross_entropy.loss, name: "cross-entropy", yaxis: "y2", line: line(COLORS.ce), hovertemplate: "epoch %{x}: %{y:.4g}<extra></extra>" },
-    { type: "scatter", mode: "markers", x: [epoch], y: [training.mse.loss[epoch]], marker: { color: COLORS.mse, size: 10 }, showlegend: false, hoverinfo: "skip" },
-    { type: "scatter", mode: "markers", x: [epoch], y: [training.cross_entropy.loss[epoch]], yaxis: "y2", marker: { color: COLORS.ce, size: 10 }, showlegend: false, hoverinfo: "skip" },
   ];
+  const dots = [
+    markerDotShape(epoch, training.mse.loss[epoch], COLORS.mse),
+    markerDotShape(epoch, training.cross_entropy.loss[epoch], COLORS.ce, { yref: "y2" }),
+  ].filter(Boolean);
   const layout = baseLayout({
     height: 420,
     xaxis: { range: [0, state.epochs], anchor: "y2", title: { text: "epoch" } },
     yaxis: { domain: [0.55, 1], rangemode: "tozero", title: { text: "½(a − y)²" } },
     yaxis2: { domain: [0, 0.43], rangemode: "tozero", title: { text: "cross-entropy" }, fixedrange: true, gridcolor: "#e6e6e6", automargin: true },
-    shapes: [{ type: "line", xref: "x", yref: "paper", x0: epoch, x1: epoch, y0: 0, y1: 1, line: { color: "#14213d", width: 2, dash: "dash" } }],
+    shapes: [markerLineShape(epoch), ...dots],
   });
   return Plotly.react(elements.trainingPlot, traces, layout, plotConfigFor("neuron-training"));
 }
@@ -110,13 +112,13 @@ function renderFactors(state, data) {
   const traces = [
     { type: "scatter", mode: "lines", x: data.z, y: data.factorMse, name: "quadratic: (a − y)·σ′(z)", line: { color: COLORS.mse, width: 2.5 }, hovertemplate: "z %{x}: %{y:.4g}<extra></extra>" },
     { type: "scatter", mode: "lines", x: data.z, y: data.factorCe, name: "cross-entropy: a − y", line: { color: COLORS.ce, width: 2.5 }, hovertemplate: "z %{x}: %{y:.4g}<extra></extra>" },
-    { type: "scatter", mode: "markers", x: [z, z], y: [data.atStart.mse, data.atStart.ce], marker: { color: [COLORS.mse, COLORS.ce], size: 10, line: { color: "#fff", width: 1.5 } }, showlegend: false, hoverinfo: "skip" },
   ];
+  const dots = [markerDotShape(z, data.atStart.mse, COLORS.mse), markerDotShape(z, data.atStart.ce, COLORS.ce)].filter(Boolean);
   const layout = baseLayout({
     height: 330,
     xaxis: { range: [Z_CURVE.start, Z_CURVE.stop], title: { text: "z = w·x + b" } },
     yaxis: { range: [-1.08, 1.08], title: { text: "gradient factor" } },
-    shapes: [{ type: "line", xref: "x", yref: "paper", x0: z, x1: z, y0: 0, y1: 1, line: { color: "#14213d", width: 2, dash: "dash" } }],
+    shapes: [markerLineShape(z), ...dots],
   });
   return Plotly.react(elements.factorPlot, traces, layout, plotConfigFor("gradient-factors"));
 }
@@ -126,7 +128,6 @@ function renderLikelihood(state, data) {
   const top = minimum + Math.max(6, state.coins.length * 1.2);
   const traces = [
     { type: "scatter", mode: "lines", x: data.p, y: data.nll, name: "−ln L(p)", line: { color: COLORS.nll, width: 2.5 }, hovertemplate: "p %{x}: %{y:.4g}<extra></extra>" },
-    { type: "scatter", mode: "markers", x: [state.p], y: [data.nllAtMarker], marker: { color: COLORS.nll, size: 11, line: { color: "#fff", width: 1.5 } }, showlegend: false, hoverinfo: "skip" },
   ];
   const mean = sampleMean(state.coins);
   const layout = baseLayout({
@@ -134,9 +135,10 @@ function renderLikelihood(state, data) {
     xaxis: { range: [0, 1], title: { text: "p, the probability of a 1" } },
     yaxis: { range: [0, top], title: { text: "−ln L" } },
     shapes: [
-      { type: "line", xref: "x", yref: "paper", x0: state.p, x1: state.p, y0: 0, y1: 1, line: { color: "#14213d", width: 2, dash: "dash" } },
-      { type: "line", xref: "x", yref: "paper", x0: mean, x1: mean, y0: 0, y1: 1, line: { color: OKABE_ITO.bluishGreen, width: 1.5, dash: "dot" } },
-    ],
+      markerLineShape(state.p),
+      markerLineShape(mean, { color: OKABE_ITO.bluishGreen, width: 1.5, dash: "dot" }),
+      markerDotShape(state.p, data.nllAtMarker, COLORS.nll, { size: 11 }),
+    ].filter(Boolean),
     annotations: [{ xref: "x", yref: "paper", x: mean, y: 1, yanchor: "bottom", text: `sample mean ${formatNumber(mean, 3)}`, showarrow: false, font: { size: 11, color: "#1d4d2b" } }],
   });
   return Plotly.react(elements.nllPlot, traces, layout, plotConfigFor("bernoulli-likelihood"));
@@ -202,6 +204,7 @@ function readoutText(state, data) {
 
 let latest = null;
 let handleSets = null;
+const gate = createRenderGate();
 
 function attachAllHandles() {
   const markerLine = (id, label, get, min, max, step, bigStep, onMove, plot, format) => attachHandles(plot, [{
@@ -226,7 +229,12 @@ function attachAllHandles() {
 async function render(state, data) {
   latest = { state, data };
   renderCoins(state);
-  await Promise.all([renderTraining(state, data), renderFactors(state, data), renderLikelihood(state, data)]);
+  // Redraw only the plots whose inputs changed (cached answers keep their identity).
+  await Promise.all([
+    gate("training", [data.training, state.e, state.epochs], () => renderTraining(state, data)),
+    gate("factors", [data.factorCurveAnswer, startZ(state)], () => renderFactors(state, data)),
+    gate("likelihood", [data.bceCurveAnswer, state.p], () => renderLikelihood(state, data)),
+  ]);
   fillReadouts(state, data);
   if (!handleSets) handleSets = attachAllHandles();
   else handleSets.forEach((handles) => handles.refresh());

@@ -8,7 +8,7 @@ import { getJson } from "../shared/api.js";
 import { attachHandles, snapValue } from "../shared/drag.js";
 import { createController } from "../shared/controller.js";
 import { addDownloads } from "../shared/download.js";
-import { baseLayout, lossStyle, plotConfigFor } from "../shared/plot-theme.js";
+import { baseLayout, lossStyle, markerDotShape, markerLineShape, plotConfigFor } from "../shared/plot-theme.js";
 import { formatNumber, setReadout } from "../shared/readout.js";
 import { createUrlState } from "../shared/url-state.js";
 
@@ -58,18 +58,19 @@ function render(state, data) {
     traces.push({ type: "scatter", mode: "lines", x: curve.x, y: curve.loss, name: loss.label, legendgroup: loss.key, line, hovertemplate: `${loss.label}: %{y:.4g}<extra></extra>` });
     traces.push({ type: "scatter", mode: "lines", x: curve.x, y: curve.grad, name: loss.label, legendgroup: loss.key, showlegend: false, yaxis: "y2", line, hovertemplate: `${loss.label}′: %{y:.4g}<extra></extra>` });
   });
-  const colors = LOSSES.map((loss) => lossStyle(loss.style).color);
-  const markerX = LOSSES.map(() => state.m);
-  const dot = { color: colors, size: 10, line: { color: "#fff", width: 1.5 } };
-  traces.push({ type: "scatter", mode: "markers", x: markerX, y: data.marker.map((item) => item.loss), marker: dot, showlegend: false, hoverinfo: "skip" });
-  traces.push({ type: "scatter", mode: "markers", x: markerX, y: data.marker.map((item) => item.grad), yaxis: "y2", marker: dot, showlegend: false, hoverinfo: "skip" });
+  // The values at the marker are shapes: moving the marker then redraws shapes only.
+  const dots = LOSSES.flatMap((loss, index) => [
+    markerDotShape(state.m, data.marker[index].loss, lossStyle(loss.style).color),
+    markerDotShape(state.m, data.marker[index].grad, lossStyle(loss.style).color, { yref: "y2" }),
+  ]).filter(Boolean);
   const layout = baseLayout({
     height: 500,
     xaxis: { range: [CURVE.start, CURVE.stop], anchor: "y2", title: { text: "margin m = y·f(x)" } },
     yaxis: { domain: [0.5, 1], range: [-0.2, 5], title: { text: "loss" } },
     yaxis2: { domain: [0, 0.42], range: [-4.2, 0.6], title: { text: "d loss / d m" }, fixedrange: true, gridcolor: "#e6e6e6", zerolinecolor: "#9a9a9a", automargin: true },
     shapes: [
-      { type: "line", xref: "x", yref: "paper", x0: state.m, x1: state.m, y0: 0, y1: 1, line: { color: "#14213d", width: 2, dash: "dash" } },
+      markerLineShape(state.m),
+      ...dots,
       { type: "rect", xref: "x", yref: "paper", x0: CURVE.start, x1: 0, y0: 0, y1: 1, fillcolor: "rgba(213, 94, 0, 0.06)", line: { width: 0 }, layer: "below" },
     ],
     annotations: [

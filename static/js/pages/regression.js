@@ -1,16 +1,17 @@
 // /regression: L1, smooth-L1, Huber and L2 against the residual; five draggable predictions
 // with per-sample loss, gradient and the worst sample's share; a line fit per loss.
 //
-// Curves depend only on beta/delta and the fit only on the points, so both are cached:
-// dragging the residual marker costs no request at all (its readouts are read off the
-// API's curve, whose grid holds every marker position), and dragging a prediction costs
-// one evaluate request per loss.
+// Curves depend only on beta/delta and the fit only on the points, so both are cached.
+// The readouts at the marker and for each sample are read off the API's curves, whose grid
+// holds every marker position and sample residual: dragging the marker or a prediction costs
+// no request (a residual off the grid, from a hand-edited URL, is asked for with evaluate);
+// dragging a fit point costs one /fit request.
 
 import { createCache } from "../shared/api.js";
 import { attachHandles, attachSlider, snapValue } from "../shared/drag.js";
 import { createController } from "../shared/controller.js";
 import { addDownloads } from "../shared/download.js";
-import { baseLayout, lossStyle, plotConfigFor } from "../shared/plot-theme.js";
+import { baseLayout, createRenderGate, lossStyle, markerDotShape, markerLineShape, plotConfigFor } from "../shared/plot-theme.js";
 import { formatNumber, formatPercent, setReadout } from "../shared/readout.js";
 import { createUrlState } from "../shared/url-state.js";
 
@@ -20,15 +21,19 @@ const LOSSES = [
   { key: "huber", api: "huber_loss", label: "Huber", options: (state) => ({ delta: state.delta }) },
   { key: "mse", api: "mse_loss", label: "L2", options: () => ({}) },
 ];
-const CURVE = { start: -3, stop: 3, num: 601 }; // grid step 0.01, the marker's step
+// Grid step 0.01: every marker position and every sample residual (targets on a 0.1 grid,
+// predictions on a 0.05 grid) is a grid point, so the curve answers them all.
+const CURVE = { start: -8, stop: 8, num: 1601 };
 const RESIDUAL_STEP = 0.01;
+const MARKER_RANGE = [-3, 3];
 const TARGETS = [1.2, -0.8, 2.0, 0.4, -1.5];
 const PREDICTION_RANGE = [-5, 5];
 const FIT_X = [0, 1, 2, 3, 4, 5, 6, 7];
 const FIT_Y_RANGE = [-2, 14];
+const PREDICTION_COLOR = "#0072B2";
 
 const urlState = createUrlState([
-  { name: "r", type: "number", default: 1.5, min: CURVE.start, max: CURVE.stop },
+  { name: "r", type: "number", default: 1.5, min: MARKER_RANGE[0], max: MARKER_RANGE[1] },
   { name: "beta", type: "number", default: 1, min: 0, max: 3 },
   { name: "delta", type: "number", default: 1, min: 0.05, max: 3 },
   { name: "pred", type: "numbers", default: [1.5, -1.1, 1.6, 0.9, 1.5], min: PREDICTION_RANGE[0], max: PREDICTION_RANGE[1], length: [5, 5] },
@@ -64,8 +69,19 @@ function gridIndex(curve, x) {
   return index >= 0 && index < curve.x.length && Math.abs(curve.x[index] - x) < 1e-9 ? index : -1;
 }
 
+/** Per-sample loss and d loss / d prediction, read off the curves (or asked for when off-grid). */
+async function sampleValues(state, curveList) {
+  const indices = TARGETS.map((target, index) => gridIndex(curveList[0], target - state.pred[index]));
+  if (indices.every((index) => index >= 0)) {
+    // d loss / d prediction = −d loss / d r, since r = y − ŷ.
+    return curveList.map((curve) => ({ elementwise: indices.map((index) => curve.loss[index]), grad: indices.map((index) => -curve.grad[index]) }));
+  }
+  return samples(state);
+}
+
 async function compute(state) {
-  const [curveList, sampleList, fitAnswer] = await Promise.all([curves(state), samples(state), fit(state)]);
+  const [curveList, fitAnswer] = await Promise.all([curves(state), fit(state)]);
+  const sampleList = await sampleValues(state, curveList);
   const marker = curveList.map((curve) => {
     const index = gridIndex(curve, state.r);
     return index < 0 ? { loss: NaN, grad: NaN } : { loss: curve.loss[index], grad: curve.grad[index] };
@@ -83,7 +99,7 @@ async function compute(state) {
     };
   });
   const fits = Object.fromEntries(fitAnswer.fits.map((item) => [item.loss, item]));
-  return { curveList, marker, perLoss, fits };
+  return { curveList, marker, perLoss, fits, fitAnswer };
 }
 
 function lineTrace(loss, x, y, extra = {}) {
@@ -98,66 +114,84 @@ function renderCurves(state, data) {
     traces.push(lineTrace(loss, curve.x, curve.loss));
     traces.push(lineTrace(loss, curve.x, curve.grad, { yaxis: "y2", showlegend: false }));
   });
-  const colors = LOSSES.map((loss) => lossStyle(loss.key).color);
-  const markerX = LOSSES.map(() => state.r);
-  traces.push({ type: "scatter", mode: "markers", x: markerX, y: data.marker.map((item) => item.loss), marker: { color: colors, size: 10, line: { color: "#fff", width: 1.5 } }, showlegend: false, hoverinfo: "skip" });
-  traces.push({ type: "scatter", mode: "markers", x: markerX, y: data.marker.map((item) => item.grad), yaxis: "y2", marker: { color: colors, size: 10, line: { color: "#fff", width: 1.5 } }, showlegend: false, hoverinfo: "skip" });
+  // The values at the marker are shapes: moving the marker then redraws shapes only.
+  const dots = LOSSES.flatMap((loss, index) => [
+    markerDotShape(state.r, data.marker[index].loss, lossStyle(loss.key).color),
+    markerDotShape(state.r, data.marker[index].grad, lossStyle(loss.key).color, { yref: "y2" }),
+  ]).filter(Boolean);
   const layout = baseLayout({
     height: 470,
-    xaxis: { range: [CURVE.start, CURVE.stop], anchor: "y2", title: { text: "residual r = y − ŷ" } },
+    xaxis: { range: MARKER_RANGE, anchor: "y2", title: { text: "residual r = y − ŷ" } },
     yaxis: { domain: [0.54, 1], range: [-0.15, 4.6], title: { text: "loss" } },
     yaxis2: { domain: [0, 0.44], range: [-3.3, 3.3], title: { text: "d loss / d r" }, fixedrange: true, zerolinecolor: "#9a9a9a", gridcolor: "#e6e6e6", automargin: true },
-    shapes: [{ type: "line", xref: "x", yref: "paper", x0: state.r, x1: state.r, y0: 0, y1: 1, line: { color: "#14213d", width: 2, dash: "dash" } }],
+    shapes: [markerLineShape(state.r), ...dots],
   });
   return Plotly.react(elements.curvePlot, traces, layout, plotConfigFor("regression-losses"));
 }
 
+const SAMPLE_INDICES = TARGETS.map((_, index) => index + 1);
+const SAMPLE_TICKS = SAMPLE_INDICES.map((index) => `#${index}`);
+const SAMPLE_PLOT_TRACES = [
+  { type: "scatter", mode: "markers", x: SAMPLE_INDICES, y: TARGETS, name: "target y", marker: { symbol: "x-thin", size: 14, line: { width: 3, color: "#000" } }, hovertemplate: "target %{y}<extra></extra>" },
+  // Legend entries only: the predictions and residuals are drawn as shapes (see below).
+  { type: "scatter", mode: "markers", x: [null], y: [null], name: "prediction ŷ (drag)", marker: { size: 13, color: PREDICTION_COLOR } },
+];
+const SHARE_PLOT_TRACES = LOSSES.map((loss) => ({ type: "scatter", mode: "markers", x: [null], y: [null], name: loss.label, marker: { symbol: "square", size: 12, color: lossStyle(loss.key).color } }));
+const BAR_WIDTH = 0.19;
+
+// Predictions, residual segments, share bars and fitted lines are layout shapes, not traces:
+// a drag then changes shapes only, which Plotly redraws without recomputing any trace.
 function renderSamples(state, data) {
-  const indices = TARGETS.map((_, index) => index + 1);
-  const segmentsX = [];
-  const segmentsY = [];
-  TARGETS.forEach((target, index) => {
-    segmentsX.push(index + 1, index + 1, null);
-    segmentsY.push(target, state.pred[index], null);
-  });
-  const traces = [
-    { type: "scatter", mode: "lines", x: segmentsX, y: segmentsY, line: { color: "#9a9a9a", width: 2 }, name: "residual", hoverinfo: "skip" },
-    { type: "scatter", mode: "markers", x: indices, y: TARGETS, name: "target y", marker: { symbol: "x-thin", size: 14, line: { width: 3, color: "#000" } }, hovertemplate: "target %{y}<extra></extra>" },
-    { type: "scatter", mode: "markers", x: indices, y: state.pred, name: "prediction ŷ", marker: { size: 15, color: "#0072B2", line: { color: "#fff", width: 2 } }, hovertemplate: "prediction %{y}<extra></extra>", cliponaxis: false },
-  ];
+  const segments = TARGETS.map((target, index) => ({
+    type: "line", xref: "x", yref: "y", x0: index + 1, x1: index + 1, y0: target, y1: state.pred[index], line: { color: "#9a9a9a", width: 2 }, layer: "below",
+  }));
+  const dots = state.pred.map((value, index) => markerDotShape(index + 1, value, PREDICTION_COLOR, { size: 15 }));
   const layout = baseLayout({
     height: 330,
-    xaxis: { range: [0.5, TARGETS.length + 0.5], tickvals: indices, ticktext: indices.map((index) => `#${index}`), title: { text: "sample" }, zeroline: false },
+    xaxis: { range: [0.5, TARGETS.length + 0.5], tickvals: SAMPLE_INDICES, ticktext: SAMPLE_TICKS, title: { text: "sample" }, zeroline: false },
     yaxis: { range: PREDICTION_RANGE, title: { text: "value" } },
+    shapes: [...segments, ...dots],
   });
-  const shares = LOSSES.map((loss, index) => ({
-    type: "bar", x: indices, y: data.perLoss[index].share.map((share) => share * 100), name: loss.label,
-    marker: { color: lossStyle(loss.key).color }, hovertemplate: `${loss.label}: %{y:.1f} %<extra></extra>`,
+  const bars = LOSSES.flatMap((loss, lossIndex) => data.perLoss[lossIndex].share.map((share, sample) => {
+    const left = sample + 1 - 2 * BAR_WIDTH + lossIndex * BAR_WIDTH;
+    return { type: "rect", xref: "x", yref: "y", x0: left, x1: left + BAR_WIDTH * 0.92, y0: 0, y1: share * 100, fillcolor: lossStyle(loss.key).color, line: { width: 0 } };
   }));
   const shareLayout = baseLayout({
-    height: 330, barmode: "group", bargap: 0.25,
-    xaxis: { tickvals: indices, ticktext: indices.map((index) => `#${index}`), title: { text: "sample" }, zeroline: false },
+    height: 330,
+    xaxis: { range: [0.5, TARGETS.length + 0.5], tickvals: SAMPLE_INDICES, ticktext: SAMPLE_TICKS, title: { text: "sample" }, zeroline: false },
     yaxis: { range: [0, 100], title: { text: "share of total (%)" } },
+    shapes: bars,
   });
   return Promise.all([
-    Plotly.react(elements.samplesPlot, traces, layout, plotConfigFor("regression-samples")),
-    Plotly.react(elements.sharePlot, shares, shareLayout, plotConfigFor("regression-shares")),
+    Plotly.react(elements.samplesPlot, SAMPLE_PLOT_TRACES, layout, plotConfigFor("regression-samples")),
+    Plotly.react(elements.sharePlot, SHARE_PLOT_TRACES, shareLayout, plotConfigFor("regression-shares")),
   ]);
 }
 
+const FIT_LINE_X = [FIT_X[0] - 0.5, FIT_X[FIT_X.length - 1] + 0.5];
+const FIT_PLOT_TRACES = [
+  ...LOSSES.map((loss) => ({ type: "scatter", mode: "lines", x: [null], y: [null], name: loss.label, line: { color: lossStyle(loss.key).color, dash: lossStyle(loss.key).dash, width: 2.5 } })),
+  { type: "scatter", mode: "markers", x: [null], y: [null], name: "points (drag)", marker: { size: 12, color: "#000" } },
+];
+
 function renderFit(state, data) {
-  const lineX = [FIT_X[0] - 0.5, FIT_X[FIT_X.length - 1] + 0.5];
-  const traces = LOSSES.map((loss) => {
+  const lines = LOSSES.map((loss) => {
     const item = data.fits[loss.api];
-    return lineTrace(loss, lineX, lineX.map((x) => item.slope * x + item.intercept), { hovertemplate: `${loss.label} line<extra></extra>` });
+    const style = lossStyle(loss.key);
+    return {
+      type: "line", xref: "x", yref: "y", x0: FIT_LINE_X[0], x1: FIT_LINE_X[1],
+      y0: item.slope * FIT_LINE_X[0] + item.intercept, y1: item.slope * FIT_LINE_X[1] + item.intercept,
+      line: { color: style.color, dash: style.dash, width: 2.5 },
+    };
   });
-  traces.push({ type: "scatter", mode: "markers", x: FIT_X, y: state.fy, name: "points", marker: { size: 13, color: "#000", line: { color: "#fff", width: 2 } }, hovertemplate: "(%{x}, %{y})<extra></extra>", cliponaxis: false });
+  const points = state.fy.map((value, index) => markerDotShape(FIT_X[index], value, "#000000", { size: 13 }));
   const layout = baseLayout({
     height: 380,
-    xaxis: { range: [lineX[0], lineX[1]], title: { text: "x" } },
+    xaxis: { range: FIT_LINE_X, title: { text: "x" } },
     yaxis: { range: FIT_Y_RANGE, title: { text: "y" } },
+    shapes: [...lines, ...points],
   });
-  return Plotly.react(elements.fitPlot, traces, layout, plotConfigFor("regression-fit"));
+  return Plotly.react(elements.fitPlot, FIT_PLOT_TRACES, layout, plotConfigFor("regression-fit"));
 }
 
 function buildSampleRows() {
@@ -197,20 +231,23 @@ function readoutText(state, data) {
 
 let latest = null;
 let handleSets = null;
+const gate = createRenderGate();
 
 function attachAllHandles() {
   const residualHandle = {
     id: "residual", label: "Residual marker r", axis: "x", shape: 0,
-    min: CURVE.start, max: CURVE.stop, step: RESIDUAL_STEP, bigStep: 0.25,
+    min: MARKER_RANGE[0], max: MARKER_RANGE[1], step: RESIDUAL_STEP, bigStep: 0.25,
     get: () => controller.state.r, format: (value) => `residual ${formatNumber(value, 3)}`,
   };
   const predictionHandles = TARGETS.map((target, index) => ({
-    id: `prediction-${index}`, label: `Prediction for sample ${index + 1} (target ${target})`, axis: "y", trace: 2, point: index,
+    id: `prediction-${index}`, label: `Prediction for sample ${index + 1} (target ${target})`, axis: "y",
+    position: () => ({ x: index + 1, y: controller.state.pred[index] }),
     min: PREDICTION_RANGE[0], max: PREDICTION_RANGE[1], step: 0.05, bigStep: 0.5,
     get: () => controller.state.pred[index], format: (value) => `prediction ${formatNumber(value, 3)}`,
   }));
   const pointHandles = FIT_X.map((x, index) => ({
-    id: `point-${index}`, label: `Data point at x = ${x}`, axis: "y", trace: LOSSES.length, point: index,
+    id: `point-${index}`, label: `Data point at x = ${x}`, axis: "y",
+    position: () => ({ x, y: controller.state.fy[index] }),
     min: FIT_Y_RANGE[0], max: FIT_Y_RANGE[1], step: 0.1, bigStep: 1,
     get: () => controller.state.fy[index], format: (value) => `y ${formatNumber(value, 3)}`,
   }));
@@ -231,7 +268,12 @@ function attachAllHandles() {
 
 async function render(state, data) {
   latest = { state, data };
-  await Promise.all([renderCurves(state, data), renderSamples(state, data), renderFit(state, data)]);
+  // Redraw only the plots whose inputs changed (cached answers keep their identity).
+  await Promise.all([
+    gate("curves", [...data.curveList, state.r], () => renderCurves(state, data)),
+    gate("samples", [state.pred, state.beta, state.delta], () => renderSamples(state, data)),
+    gate("fit", [data.fitAnswer, state.fy], () => renderFit(state, data)),
+  ]);
   fillReadouts(state, data);
   if (!handleSets) handleSets = attachAllHandles();
   else handleSets.forEach((handles) => handles.refresh());
@@ -265,7 +307,7 @@ function addAllDownloads() {
 }
 
 const initial = urlState.read();
-initial.r = snapValue(initial.r, { min: CURVE.start, max: CURVE.stop, step: RESIDUAL_STEP });
+initial.r = snapValue(initial.r, { min: MARKER_RANGE[0], max: MARKER_RANGE[1], step: RESIDUAL_STEP });
 
 buildSampleRows();
 const controller = createController({ state: initial, urlState, compute, render, readout: readoutText });

@@ -12,6 +12,24 @@ import { ApiError } from "./api.js";
 
 export const UPDATE_MEASURE = "loss-lab:update";
 
+/**
+ * Resolves once the global Plotly exists. base.html loads Plotly with `async` (so it never
+ * holds up DOMContentLoaded); the controller waits for it before the first render.
+ */
+export function whenPlotlyReady() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  return new Promise((resolve, reject) => {
+    const script = document.getElementById("plotly-script");
+    const check = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("Plotly did not load")));
+    if (script) {
+      script.addEventListener("load", check, { once: true });
+      script.addEventListener("error", () => reject(new Error("Plotly did not load")), { once: true });
+    } else {
+      window.addEventListener("load", check, { once: true });
+    }
+  });
+}
+
 function showError(error) {
   const banner = document.getElementById("error-banner");
   if (!banner) return;
@@ -56,7 +74,7 @@ export function createController({ state, urlState, compute, render, readout }) 
     inFlight = true;
     abortController = new AbortController();
     try {
-      const data = await compute(snapshot, { signal: abortController.signal });
+      const [data] = await Promise.all([compute(snapshot, { signal: abortController.signal }), whenPlotlyReady()]);
       if (myGeneration < paintedGeneration) return; // stale: a newer state is already on screen
       await render(snapshot, data);
       paintedGeneration = myGeneration;

@@ -128,3 +128,38 @@ export function plotConfigFor(basename) {
 
 /** Config for the small, non-interactive thumbnails on the home page. */
 export const thumbnailConfig = { staticPlot: true, responsive: true, displayModeBar: false };
+
+/**
+ * A dashed vertical marker line at x spanning the whole plot height, as a layout shape.
+ * Moving a marker drawn with shapes only redraws shapes (Plotly's "arraydraw"), not traces.
+ */
+export function markerLineShape(x, { color = "#14213d", xref = "x", dash = "dash", width = 2 } = {}) {
+  return { type: "line", xref, yref: "paper", x0: x, x1: x, y0: 0, y1: 1, line: { color, width, dash } };
+}
+
+/**
+ * A dot of `size` pixels at data point (x, y), as a layout shape (null when y is not finite).
+ * Use it for values read at a marker: unlike a trace, it does not make Plotly recompute the lines.
+ */
+export function markerDotShape(x, y, color, { xref = "x", yref = "y", size = 10 } = {}) {
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return null;
+  const half = size / 2;
+  return {
+    type: "circle", xref, yref, xsizemode: "pixel", ysizemode: "pixel", xanchor: x, yanchor: y,
+    x0: -half, x1: half, y0: -half, y1: half, fillcolor: color, line: { color: "#ffffff", width: 1.5 },
+  };
+}
+
+/**
+ * Skip redrawing plots whose inputs did not change: gate(key, deps, draw) calls draw() only
+ * when some item of `deps` differs (===) from the previous call's, and returns its promise.
+ */
+export function createRenderGate() {
+  const previous = new Map();
+  return function gate(key, deps, draw) {
+    const last = previous.get(key);
+    if (last && last.length === deps.length && last.every((item, index) => item === deps[index])) return Promise.resolve();
+    previous.set(key, deps);
+    return draw();
+  };
+}
