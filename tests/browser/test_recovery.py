@@ -16,7 +16,6 @@ import time
 
 import httpx
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import PROJECT_ROOT, free_port, wait_ready, wait_settled
 
@@ -104,6 +103,23 @@ def counter(page, name: str) -> int:
     return int(page.evaluate(f"Number(document.body.dataset.{name} || 0)"))
 
 
+def wait_for_counter(page, name: str, above: int, timeout_seconds: float = 10.0) -> bool:
+    """Poll until body[data-<name>] exceeds `above` and no update is pending; False on timeout.
+
+    Polls with page.evaluate: page.wait_for_function evaluates a string, which the
+    pages' CSP (no 'unsafe-eval') may refuse.
+    """
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        value, settled = page.evaluate(
+            f"() => [Number(document.body.dataset.{name} || 0), document.body.dataset.settled]"
+        )
+        if value > above and settled == "true":
+            return True
+        page.wait_for_timeout(20)
+    return False
+
+
 def find_input_that_asks_the_server(page):
     """The first handle or range slider whose ArrowRight sends an API request (some only repaint)."""
     api_requests: list[str] = []
@@ -117,14 +133,7 @@ def find_input_that_asks_the_server(page):
         previous = counter(page, "updates")
         candidate.focus()
         candidate.press("ArrowRight")
-        try:
-            page.wait_for_function(
-                "previous => Number(document.body.dataset.updates || 0) > previous"
-                " && document.body.dataset.settled === 'true'",
-                arg=previous,
-                timeout=3000,
-            )
-        except PlaywrightTimeoutError:
+        if not wait_for_counter(page, "updates", previous, timeout_seconds=3.0):
             continue  # this control changes nothing right now (e.g. a soft target while the target is 0/1)
         if api_requests:
             return candidate
@@ -146,10 +155,7 @@ def test_page_shows_the_failure_and_recovers_when_the_server_returns(recovering_
 
     restartable_server.stop()
     control.press("ArrowRight")
-    page.wait_for_function(
-        "previous => Number(document.body.dataset.errors || 0) > previous && document.body.dataset.settled === 'true'",
-        arg=errors_before,
-    )
+    assert wait_for_counter(page, "errors", errors_before), "the failed request was not reported"
     assert banner.is_visible()
     assert banner.inner_text().strip(), "the error banner is empty"
     assert page.get_by_role("alert").filter(has_text=banner.inner_text().strip()).count() == 1
@@ -157,16 +163,10 @@ def test_page_shows_the_failure_and_recovers_when_the_server_returns(recovering_
     restartable_server.start()
     updates_before = counter(page, "updates")
     control.press("ArrowRight")
-    page.wait_for_function(
-        "previous => Number(document.body.dataset.updates || 0) > previous && document.body.dataset.settled === 'true'",
-        arg=updates_before,
-    )
+    assert wait_for_counter(page, "updates", updates_before), "no update after the server came back"
     assert banner.is_hidden()
     assert counter(page, "errors") == errors_before + 1
     # The page is fully back: one more input updates it again, with no new error.
     control.press("ArrowRight")
-    page.wait_for_function(
-        "previous => Number(document.body.dataset.updates || 0) > previous + 1 && document.body.dataset.settled === 'true'",
-        arg=updates_before,
-    )
+    assert wait_for_counter(page, "updates", updates_before + 1), "no second update after the server came back"
     assert banner.is_hidden()
