@@ -5,8 +5,9 @@ import { postJson } from "../shared/api.js";
 import { createUrlState } from "../shared/url-state.js";
 import { attachHandles, attachSlider } from "../shared/drag.js";
 import { createController } from "../shared/controller.js";
-import { baseLayout, plotConfigFor, OKABE_ITO, lossColor } from "../shared/plot-theme.js";
+import { baseLayout, mergeDeep, plotConfigFor, OKABE_ITO, lossColor } from "../shared/plot-theme.js";
 import { addDownloads } from "../shared/download.js";
+import { onPanelArrangementChange, panelTitle, twoPanelLayout } from "../shared/panels.js";
 import { formatFixed, setFixedReadout } from "../shared/format-fixed.js";
 
 const ARTICLE_LOGITS = [3, 1, -3];
@@ -85,6 +86,7 @@ const classAxis = (count) => ({
   range: [-0.6, count - 0.4], zeroline: false, title: { text: "class" },
 });
 const OFFSET = 0.2; // half the gap between the softmax and sigmoid bars of a class
+const PLOT_CONFIG = plotConfigFor("activations");
 
 function logitTraces(state) {
   return [{
@@ -95,6 +97,7 @@ function logitTraces(state) {
     width: 0.6,
     marker: { color: OKABE_ITO.reddishPurple },
     hovertemplate: "class %{x}: z = %{y:.2f}<extra></extra>",
+    showlegend: false,
   }, grabDots(classPositions(state.logits.length), state.logits, OKABE_ITO.reddishPurple)];
 }
 
@@ -110,10 +113,10 @@ function outputTraces(state, data) {
   const positions = classPositions(state.logits.length);
   return [
     { type: "bar", name: "softmax", x: positions.map((x) => x - OFFSET), y: data.softmax, width: 2 * OFFSET,
-      marker: { color: lossColor("softmax") }, customdata: positions,
+      xaxis: "x2", yaxis: "y2", marker: { color: lossColor("softmax") }, customdata: positions,
       hovertemplate: "class %{customdata}: softmax = %{y:.4f}<extra></extra>" },
     { type: "bar", name: "sigmoid", x: positions.map((x) => x + OFFSET), y: data.sigmoid, width: 2 * OFFSET,
-      marker: { color: lossColor("sigmoid") }, customdata: positions,
+      xaxis: "x2", yaxis: "y2", marker: { color: lossColor("sigmoid") }, customdata: positions,
       hovertemplate: "class %{customdata}: sigmoid = %{y:.4f}<extra></extra>" },
   ];
 }
@@ -173,8 +176,8 @@ function readout(state, data) {
     + `sigmoid ${sigmoidText} (sum ${formatFixed(sum(data.sigmoid), 3)})`;
 }
 
-const logitPlot = document.getElementById("logit-plot");
-const outputPlot = document.getElementById("output-plot");
+// One figure, two panels: the draggable logits (axes x/y) and the outputs (axes x2/y2).
+const activationPlot = document.getElementById("activation-plot");
 let handles = null;
 let handleCount = 0;
 let latest = null;
@@ -195,26 +198,28 @@ function logitHandles(count) {
   }));
 }
 
+/**
+ * Fixed margins instead of Plotly's automargin: automargin measures the tick labels and then
+ * redraws the whole figure a second time.
+ */
+const AXIS_STYLE = { ...baseLayout().xaxis, automargin: false };
+
 async function render(state, data) {
   latest = { state, data };
-  const logitLayout = baseLayout({
-    yaxis: { title: { text: "logit z" }, range: [-LOGIT_LIMIT - 0.5, LOGIT_LIMIT + 0.5] },
-    xaxis: classAxis(state.logits.length),
-    showlegend: false,
-    dragmode: false,
-  });
-  const outputLayout = baseLayout({
+  const count = state.logits.length;
+  const layout = baseLayout(mergeDeep({
+    margin: { l: 64, r: 16, t: 40, b: 48 },
     barmode: "overlay",
-    yaxis: { title: { text: "probability" }, range: [0, 1.05] },
-    xaxis: classAxis(state.logits.length),
-  });
-  await Promise.all([
-    Plotly.react(logitPlot, logitTraces(state), logitLayout, plotConfigFor("activations-logits")),
-    Plotly.react(outputPlot, outputTraces(state, data), outputLayout, plotConfigFor("activations-outputs")),
-  ]);
+    xaxis: { ...AXIS_STYLE, ...classAxis(count) },
+    yaxis: { ...AXIS_STYLE, title: { text: "logit z" }, range: [-LOGIT_LIMIT - 0.5, LOGIT_LIMIT + 0.5] },
+    xaxis2: { ...AXIS_STYLE, ...classAxis(count) },
+    yaxis2: { ...AXIS_STYLE, title: { text: "probability" }, range: [0, 1.05] },
+    annotations: [panelTitle("logits z: drag the bars", "x"), panelTitle("outputs of (z + c) / T", "x2")],
+  }, twoPanelLayout(activationPlot, { firstShare: 0.5 })));
+  await Plotly.react(activationPlot, [...logitTraces(state), ...outputTraces(state, data)], layout, PLOT_CONFIG);
   if (handleCount !== state.logits.length) {
     handles?.destroy?.();
-    handles = attachHandles(logitPlot, logitHandles(state.logits.length), onLogitMove);
+    handles = attachHandles(activationPlot, logitHandles(state.logits.length), onLogitMove);
     handleCount = state.logits.length;
   } else {
     handles.refresh();
@@ -271,17 +276,14 @@ document.getElementById("dtype-select").addEventListener("change", (event) => co
 document.getElementById("reset-button").addEventListener("click", () =>
   controller.set({ logits: ARTICLE_LOGITS.slice(), shift: 0, temperature: 1 }));
 
-addDownloads(document.querySelector('[data-downloads-for="logit-plot"]'), () => ({
+addDownloads(document.querySelector('[data-downloads-for="activation-plot"]'), () => ({
   class: classNames(latest.state.logits.length),
   logit: latest.state.logits,
   shifted_logit: latest.data.shifted,
-}), "activations-logits");
-addDownloads(document.querySelector('[data-downloads-for="output-plot"]'), () => ({
-  class: classNames(latest.state.logits.length),
-  shifted_logit: latest.data.shifted,
   softmax: latest.data.softmax,
   sigmoid: latest.data.sigmoid,
-}), "activations-outputs");
+}), "activations");
+onPanelArrangementChange(activationPlot, () => controller.refresh());
 addDownloads(document.getElementById("overflow-downloads"), () => ({
   class: classNames(latest.state.logits.length),
   logit_plus_offset: latest.data.overflowInput,

@@ -4,8 +4,9 @@ import { createCache, postJson } from "../shared/api.js";
 import { createUrlState } from "../shared/url-state.js";
 import { attachHandles, attachSlider } from "../shared/drag.js";
 import { createController } from "../shared/controller.js";
-import { baseLayout, plotConfigFor, OKABE_ITO, lossColor } from "../shared/plot-theme.js";
+import { baseLayout, mergeDeep, plotConfigFor, OKABE_ITO } from "../shared/plot-theme.js";
 import { addDownloads } from "../shared/download.js";
+import { onPanelArrangementChange, panelTitle, twoPanelLayout } from "../shared/panels.js";
 import { formatFixed, setFixedReadout } from "../shared/format-fixed.js";
 
 const ENTROPY_EXAMPLE = [0.7, 0.2, 0.1];
@@ -108,7 +109,7 @@ async function compute(state, { signal }) {
       dtype: "float32",
     }),
   ]);
-  return { information, pipeline: pipelineSteps(state, logSoftmax.output), crossEntropy };
+  return { information, logSoftmax, pipeline: pipelineSteps(state, logSoftmax.output), crossEntropy };
 }
 
 /**
@@ -242,8 +243,7 @@ function readout(state, data) {
     + `KL ${formatFixed(data.information.kl_divergence, 4)} ${unit}; cross_entropy loss ${loss}`;
 }
 
-const distributionPlot = document.getElementById("distribution-plot");
-const decompositionPlot = document.getElementById("decomposition-plot");
+const informationPlot = document.getElementById("information-plot");
 let handles = null;
 let handleCount = 0;
 let latest = null;
@@ -270,6 +270,10 @@ function onBarMove(id, value) {
   controller.set({ [name]: setBar(controller.state[name], Number(position), rounded) });
 }
 
+const AXIS_STYLE = { ...baseLayout().xaxis, automargin: false };
+const PLOT_CONFIG = plotConfigFor("cross-entropy");
+let paintedPipeline = null; // the API answers the pipeline tables show now
+
 async function render(state, data) {
   latest = { state, data };
   const positions = state.p.map((_, index) => index);
@@ -277,45 +281,58 @@ async function render(state, data) {
   const { information } = data;
   const unit = unitName(state);
   const finiteOrNull = (value) => (Number.isFinite(value) ? value : null);
-  await Promise.all([
-    Plotly.react(distributionPlot, [
-      { type: "bar", name: "p (true)", x: positions.map((x) => x - BAR / 2), y: state.p.slice(), width: BAR,
-        marker: { color: COLORS.p }, customdata: positions, hovertemplate: "outcome %{customdata}: p = %{y:.3f}<extra></extra>" },
-      { type: "bar", name: "q (predicted)", x: positions.map((x) => x + BAR / 2), y: state.q.slice(), width: BAR,
-        marker: { color: COLORS.q }, customdata: positions, hovertemplate: "outcome %{customdata}: q = %{y:.3f}<extra></extra>" },
-      grabDots(positions.map((x) => x - BAR / 2), state.p, COLORS.p),
-      grabDots(positions.map((x) => x + BAR / 2), state.q, COLORS.q),
-    ], baseLayout({
-      barmode: "overlay",
-      yaxis: { title: { text: "probability" }, range: [0, 1.05] },
-      xaxis: { tickmode: "array", tickvals: positions, ticktext: positions.map(String),
-        range: [-0.6, positions.length - 0.4], zeroline: false, title: { text: "outcome" } },
-    }), plotConfigFor("cross-entropy-distributions")),
-    Plotly.react(decompositionPlot, [
-      { type: "bar", name: "H(p)", x: ["H(p) + KL"], y: [information.entropy], marker: { color: COLORS.entropy } },
-      { type: "bar", name: "KL(p‖q)", x: ["H(p) + KL"], y: [finiteOrNull(information.kl_divergence)], marker: { color: COLORS.kl } },
-      { type: "bar", name: "H(p, q)", x: ["H(p, q)"], y: [finiteOrNull(information.cross_entropy)], marker: { color: COLORS.crossEntropy } },
-    ], baseLayout({
-      barmode: "stack",
-      yaxis: { title: { text: unit }, rangemode: "tozero" },
-      annotations: Number.isFinite(information.cross_entropy) ? [] : [{
-        xref: "x", yref: "paper", x: "H(p, q)", y: 0.5, showarrow: false, font: { size: 12, color: COLORS.kl },
-        bgcolor: "rgba(255, 255, 255, 0.92)",
-        text: "H(p, q) = KL = ∞:<br>q gives probability 0<br>to an outcome that p allows",
-      }],
-    }), plotConfigFor("cross-entropy-decomposition")),
-  ]);
+  const annotations = [panelTitle("drag the bars", "x"), panelTitle("H(p, q) = H(p) + KL(p ‖ q)", "x2")];
+  if (!Number.isFinite(information.cross_entropy)) {
+    annotations.push({
+      xref: "x2", yref: "y2 domain", x: "H(p, q)", y: 0.5, showarrow: false, font: { size: 12, color: COLORS.kl },
+      bgcolor: "rgba(255, 255, 255, 0.92)",
+      text: "H(p, q) = KL = ∞:<br>q gives probability 0<br>to an outcome that p allows",
+    });
+  }
+  // One figure: the distributions on axes x/y, the decomposition on x2/y2. "stack" only stacks
+  // bars at the same x, so the side-by-side p and q bars are unaffected.
+  const layout = baseLayout(mergeDeep({
+    margin: { l: 60, r: 16, t: 40, b: 48 },
+    barmode: "stack",
+    xaxis: { ...AXIS_STYLE, tickmode: "array", tickvals: positions, ticktext: positions.map(String),
+      range: [-0.6, positions.length - 0.4], zeroline: false, title: { text: "outcome" } },
+    yaxis: { ...AXIS_STYLE, title: { text: "probability" }, range: [0, 1.05] },
+    xaxis2: { ...AXIS_STYLE, type: "category" },
+    yaxis2: { ...AXIS_STYLE, title: { text: unit }, rangemode: "tozero" },
+    annotations,
+  }, twoPanelLayout(informationPlot, { firstShare: 0.6, legendPanel: 1 })));
+  await Plotly.react(informationPlot, [
+    { type: "bar", name: "p (true)", x: positions.map((x) => x - BAR / 2), y: state.p.slice(), width: BAR,
+      marker: { color: COLORS.p }, customdata: positions, hovertemplate: "outcome %{customdata}: p = %{y:.3f}<extra></extra>" },
+    { type: "bar", name: "q (predicted)", x: positions.map((x) => x + BAR / 2), y: state.q.slice(), width: BAR,
+      marker: { color: COLORS.q }, customdata: positions, hovertemplate: "outcome %{customdata}: q = %{y:.3f}<extra></extra>" },
+    grabDots(positions.map((x) => x - BAR / 2), state.p, COLORS.p),
+    grabDots(positions.map((x) => x + BAR / 2), state.q, COLORS.q),
+    // The decomposition's segments are named by their own text, not in the legend.
+    { type: "bar", name: "H(p)", x: ["H(p) + KL"], y: [information.entropy], marker: { color: COLORS.entropy },
+      xaxis: "x2", yaxis: "y2", showlegend: false, text: ["H(p)"], textposition: "inside", insidetextanchor: "middle" },
+    { type: "bar", name: "KL(p‖q)", x: ["H(p) + KL"], y: [finiteOrNull(information.kl_divergence)],
+      marker: { color: COLORS.kl }, xaxis: "x2", yaxis: "y2", showlegend: false,
+      text: ["KL"], textposition: "inside", insidetextanchor: "middle" },
+    { type: "bar", name: "H(p, q)", x: ["H(p, q)"], y: [finiteOrNull(information.cross_entropy)],
+      marker: { color: COLORS.crossEntropy }, xaxis: "x2", yaxis: "y2", showlegend: false,
+      text: ["H(p, q)"], textposition: "inside", insidetextanchor: "middle" },
+  ], layout, PLOT_CONFIG);
   if (handleCount !== state.p.length) {
     handles?.destroy?.();
-    handles = attachHandles(distributionPlot, distributionHandles(state.p.length), onBarMove);
+    handles = attachHandles(informationPlot, distributionHandles(state.p.length), onBarMove);
     handleCount = state.p.length;
   } else {
     handles.refresh();
   }
   fillInformation(state, data);
-  buildLogitsTable(state);
-  syncPipelineInputs(state);
-  fillPipeline(state, data);
+  // Dragging p or q leaves the pipeline's (cached) answers as they are: no need to rebuild its tables.
+  if (paintedPipeline?.crossEntropy !== data.crossEntropy || paintedPipeline?.logSoftmax !== data.logSoftmax) {
+    buildLogitsTable(state);
+    syncPipelineInputs(state);
+    fillPipeline(state, data);
+    paintedPipeline = { crossEntropy: data.crossEntropy, logSoftmax: data.logSoftmax };
+  }
   syncControls(state);
 }
 
@@ -392,17 +409,18 @@ logitsTable.addEventListener("change", (event) => {
   }
 });
 
-addDownloads(document.querySelector('[data-downloads-for="distribution-plot"]'), () => ({
+// One row per outcome; the three totals (and their unit) fill the first row only.
+addDownloads(document.querySelector('[data-downloads-for="information-plot"]'), () => ({
   outcome: latest.state.p.map((_, index) => index),
   p: latest.state.p,
   q: latest.state.q,
   information_content_q: latest.data.information.information_content,
-}), "cross-entropy-distributions");
-addDownloads(document.querySelector('[data-downloads-for="decomposition-plot"]'), () => ({
-  quantity: ["entropy", "kl_divergence", "cross_entropy"],
-  value: [latest.data.information.entropy, latest.data.information.kl_divergence, latest.data.information.cross_entropy],
-  unit: ["", "", ""].map(() => unitName(latest.state)),
-}), "cross-entropy-decomposition");
+  entropy: latest.data.information.entropy,
+  kl_divergence: latest.data.information.kl_divergence,
+  cross_entropy: latest.data.information.cross_entropy,
+  unit: unitName(latest.state),
+}), "cross-entropy-information");
+onPanelArrangementChange(informationPlot, () => controller.refresh());
 addDownloads(document.getElementById("pipeline-downloads"), () => ({
   row: latest.data.pipeline.rows.map((_, index) => index),
   target: latest.data.pipeline.rows.map((row) => row.target),
