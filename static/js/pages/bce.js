@@ -6,7 +6,7 @@ import { postJson } from "../shared/api.js";
 import { createUrlState } from "../shared/url-state.js";
 import { attachHandles, attachSlider } from "../shared/drag.js";
 import { createController } from "../shared/controller.js";
-import { baseLayout, plotConfigFor, OKABE_ITO, lossColor } from "../shared/plot-theme.js";
+import { baseLayout, plotConfigFor, OKABE_ITO } from "../shared/plot-theme.js";
 import { addDownloads } from "../shared/download.js";
 import { formatFixed, setFixedReadout } from "../shared/format-fixed.js";
 
