@@ -39,6 +39,7 @@ HTTP_CODES = {
 }
 
 # Path segments pydantic adds inside unions and tagged unions: not field names.
+TYPE_ERRORS = {"int_type", "float_type", "list_type", "bool_type", "string_type"}
 UNION_TAGS = {"number", "list", "int", "float", "str", "bool"}
 
 
@@ -94,7 +95,7 @@ def validation_details(errors: list[dict], prefix: str) -> list[tuple[str, str]]
     """Pydantic errors -> ``[(field, message)]``, one entry per field, union noise merged.
 
     For a field that failed inside a union (number or list), the most telling
-    error wins: non-finite beats wrong type.
+    error wins: non-finite, then a broken constraint (too long, too small), then wrong type.
     """
     by_field: dict[str, tuple[int, str]] = {}
     for error in errors:
@@ -103,7 +104,8 @@ def validation_details(errors: list[dict], prefix: str) -> list[tuple[str, str]]
         if error_type == "json_invalid":
             continue
         field = dotted(prefix, location)
-        rank = 0 if error_type == "finite_number" else 1
+        # Inside a union, the branch that matched the JSON kind says more than "wrong type".
+        rank = 0 if error_type == "finite_number" else 2 if error_type in TYPE_ERRORS else 1
         message = _detail_message(error_type, error.get("msg", "is invalid"))
         if field not in by_field or rank < by_field[field][0]:
             by_field[field] = (rank, message)

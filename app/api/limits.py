@@ -5,8 +5,8 @@ The limits are documented in the OpenAPI description and the README:
 - a request body holds at most ``MAX_BODY_BYTES`` (8 MiB): larger bodies get 413;
 - an array holds at most ``MAX_ARRAY_NUMBERS`` (1,000,000) numbers: more gets 413;
 - a curve has at most ``MAX_CURVE_POINTS`` (100,001) points: more gets 422;
-- a line fit takes at most ``MAX_FIT_POINTS`` points and a neuron run at most
-  ``MAX_EPOCHS`` epochs (422 beyond).
+- a line fit takes at most ``MAX_FIT_POINTS`` points (413) and a neuron run at most
+  ``MAX_EPOCHS`` epochs and ``MAX_NEURON_SAMPLES`` samples (422 beyond).
 """
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -16,7 +16,7 @@ MAX_ARRAY_NUMBERS = 1_000_000
 MAX_CURVE_POINTS = 100_001
 MAX_FIT_POINTS = 100_000
 MAX_EPOCHS = 10_000
-MAX_NEURON_SAMPLES = 10_000
+MAX_NEURON_SAMPLES = 1_000
 
 BODY_TOO_LARGE_MESSAGE = f"request body is larger than the limit of {MAX_BODY_BYTES} bytes (8 MiB)"
 

@@ -104,6 +104,12 @@ async def loss_curve(
         raise field_error("query.start", f"must be at least {axis.minimum} on the {axis.name} axis, got {first!r}")
     if axis.maximum is not None and last > axis.maximum:
         raise field_error("query.stop", f"must be at most {axis.maximum} on the {axis.name} axis, got {last!r}")
+    largest = float(np.finfo(dtype).max)
+    for field, bound in (("query.start", first), ("query.stop", last)):
+        if abs(bound) > largest:
+            raise field_error(field, f"must be within the {dtype} range (±{largest:.4g}), got {bound!r}")
+    if not np.isfinite(last - first):
+        raise field_error("query.stop", f"stop - start must be a finite float64, got {last!r} - {first!r}")
     x = np.linspace(first, last, num).astype(dtype)
     try:
         loss, grad = registry.curve(name, x, target=target, dtype=dtype, **options)

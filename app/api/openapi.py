@@ -4,7 +4,14 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from app.api.activations import ACTIVATIONS
-from app.api.limits import MAX_ARRAY_NUMBERS, MAX_BODY_BYTES, MAX_CURVE_POINTS
+from app.api.limits import (
+    MAX_ARRAY_NUMBERS,
+    MAX_BODY_BYTES,
+    MAX_CURVE_POINTS,
+    MAX_EPOCHS,
+    MAX_FIT_POINTS,
+    MAX_NEURON_SAMPLES,
+)
 from app.api.schemas import REQUEST_MODELS
 from app.core import registry
 
@@ -21,7 +28,8 @@ written as their exact float64 value. Requests must be strict JSON: NaN/Infinity
 numbers beyond float64 (such as 1e400) are refused.
 
 **Limits**: request body at most {MAX_BODY_BYTES} bytes (8 MiB) and at most {MAX_ARRAY_NUMBERS:,}
-numbers per array, else 413; curve `num` at most {MAX_CURVE_POINTS:,}, else 422.
+numbers per array, else 413; curve `num` at most {MAX_CURVE_POINTS:,}, else 422; a line fit at most
+{MAX_FIT_POINTS:,} points (413); neuron training at most {MAX_EPOCHS:,} epochs and {MAX_NEURON_SAMPLES:,} samples (422).
 """.strip()
 
 # Path parameter "name" of these path prefixes takes one of these values.

@@ -96,8 +96,10 @@ class ActivationRequest(StrictModel):
 class InformationRequest(StrictModel):
     """Body of ``POST /api/v1/information``: two distributions over the same outcomes."""
 
-    p: list[Annotated[Number, Field(ge=0)]] = Field(min_length=1, description="True distribution: non-negative, sums to 1 within 1e-6.")
-    q: list[Annotated[Number, Field(ge=0)]] = Field(min_length=1, description="Predicted distribution, same length as p, sums to 1 within 1e-6.")
+    p: list[Annotated[Number, Field(ge=0, le=1)]] = Field(min_length=1, description="True distribution: probabilities in [0, 1] summing to 1 within 1e-6.")
+    q: list[Annotated[Number, Field(ge=0, le=1)]] = Field(
+        min_length=1, description="Predicted distribution, same length as p: probabilities in [0, 1] summing to 1 within 1e-6."
+    )
     base: Literal["e", "2"] = Field("e", description='"e" for nats, "2" for bits.')
 
 

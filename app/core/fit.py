@@ -19,6 +19,9 @@ from app.core.validation import as_float_array, check_non_negative, check_positi
 
 FIT_LOSSES = ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss")
 MAX_ITERATIONS = 500
+# Coordinates beyond this, or x closer together than MIN_X_SPREAD, would overflow float64 in the fit.
+MAX_COORDINATE = 1e100
+MIN_X_SPREAD = 1e-100
 # The line has converged when it moves less than this, relative to the data's scale.
 TOLERANCE = 1e-12
 
@@ -99,6 +102,9 @@ def fit_line(x, y, loss: str, *, beta: float = 1.0, delta: float = 1.0) -> LineF
         raise LossInputError("losses", f"cannot fit with {loss!r}; use one of {', '.join(FIT_LOSSES)}")
     beta = check_non_negative(beta, "beta")
     delta = check_positive(delta, "delta")
+    for name, value in (("beta", beta), ("delta", delta)):
+        if value > MAX_COORDINATE:
+            raise LossInputError(name, f"{name} must be at most {MAX_COORDINATE:g}, got {value!r}")
     xs = as_float_array(x, "x", dtype=np.float64)
     ys = as_float_array(y, "y", dtype=np.float64)
     if xs.ndim != 1 or xs.size < 2:
@@ -107,6 +113,13 @@ def fit_line(x, y, loss: str, *, beta: float = 1.0, delta: float = 1.0) -> LineF
         raise LossInputError("y", f"y has {ys.size} values, x has {xs.size}: give one y per x")
     if np.ptp(xs) == 0:
         raise LossInputError("x", "x must hold at least two distinct values: a vertical line is not y = slope·x + b")
+    for name, values in (("x", xs), ("y", ys)):
+        if np.abs(values).max() > MAX_COORDINATE:
+            raise LossInputError(
+                name, f"{name} must lie within ±{MAX_COORDINATE:g} so that squares and sums of the fit stay finite"
+            )
+    if np.ptp(xs) < MIN_X_SPREAD:
+        raise LossInputError("x", f"x must spread over at least {MIN_X_SPREAD:g}, or the slope overflows")
     # Centre and scale x so the 2x2 normal equations stay well conditioned.
     centre, scale = xs.mean(), np.ptp(xs)
     design = np.stack([(xs - centre) / scale, np.ones_like(xs)], axis=1)

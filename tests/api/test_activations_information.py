@@ -98,7 +98,10 @@ def test_information_refuses_what_is_not_a_distribution(client):
         client.post("/api/v1/information", json={"p": [0.5, 0.5], "q": [1.5, -0.5]}),
         422,
         "invalid_request",
-        details=[{"field": "body.q.1", "message": "Input should be greater than or equal to 0"}],
+        details=[
+            {"field": "body.q.0", "message": "Input should be less than or equal to 1"},
+            {"field": "body.q.1", "message": "Input should be greater than or equal to 0"},
+        ],
     )
     error = assert_error(
         client.post("/api/v1/information", json={"p": [0.5, 0.5], "q": [0.2, 0.3, 0.5]}), 422, "invalid_argument"

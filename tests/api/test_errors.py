@@ -145,6 +145,22 @@ def test_unknown_paths_and_methods(client):
     assert_error(client.put("/api/v1/fit", json={}), 405, "method_not_allowed")
 
 
+def test_curve_bounds_must_fit_the_dtype(client):
+    curve = "/api/v1/losses/hinge/curve"
+    assert_error(
+        client.get(curve, params={"start": -3.5e38, "dtype": "float32"}),
+        422,
+        "invalid_request",
+        details=[{"field": "query.start", "message": "must be within the float32 range (±3.403e+38), got -3.5e+38"}],
+    )
+    assert_error(
+        client.get(curve, params={"start": -1.7e308, "stop": 1.7e308}),
+        422,
+        "invalid_request",
+        details=[{"field": "query.stop", "message": "stop - start must be a finite float64, got 1.7e+308 - -1.7e+308"}],
+    )
+
+
 def test_curve_query_errors(client):
     curve = "/api/v1/losses/smooth_l1_loss/curve"
     assert_error(

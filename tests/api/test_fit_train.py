@@ -105,3 +105,22 @@ def test_train_neuron_errors(client):
         "invalid_argument",
         details=[{"field": "body.y", "message": "y has shape (1,), x has (2,): give one y per x"}],
     )
+
+
+def test_size_limits_of_fit_and_neuron(client):
+    many = list(range(100_001))
+    assert_error(
+        client.post("/api/v1/fit", json={"x": many, "y": many}),
+        413,
+        "payload_too_large",
+        details=[{"field": "body.x", "message": "holds 100001 points; the limit is 100000"}],
+    )
+    assert_error(
+        client.post("/api/v1/train/neuron", json={"x": [0.5] * 1001, "y": [0.5] * 1001}),
+        422,
+        "invalid_request",
+        details=[
+            {"field": "body.x", "message": "List should have at most 1000 items after validation, not 1001"},
+            {"field": "body.y", "message": "List should have at most 1000 items after validation, not 1001"},
+        ],
+    )

@@ -7,18 +7,23 @@ probabilities that do not sum to 1): that is 422, and 413 for sizes over the
 limits. No 5xx, ever; every status and body must be the documented ones.
 """
 
+import os
+
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 
 from app.main import create_app
 
+# More examples for a deeper hunt: LOSS_LAB_SCHEMATHESIS_EXAMPLES=500 pytest tests/api/test_schemathesis.py
+EXAMPLES = int(os.environ.get("LOSS_LAB_SCHEMATHESIS_EXAMPLES", "40"))
+
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
-schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=40)
+schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=EXAMPLES)
 schema.config.checks.positive_data_acceptance.expected_statuses = ["2xx", "404", "413", "422"]
 
 
 @schema.include(path_regex="^/api/v1/").parametrize()
-@settings(deadline=None, suppress_health_check=list(HealthCheck), max_examples=40)
+@settings(deadline=None, suppress_health_check=list(HealthCheck), max_examples=EXAMPLES)
 def test_api_conforms_to_its_openapi_document(case):
     case.call_and_validate()

@@ -60,7 +60,7 @@ def test_smooth_l1_with_beta_zero_is_l1_and_huber_is_beta_scaled_smooth_l1():
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.lists(st.floats(-100, 100), min_size=3, max_size=12, unique=True),
+    st.lists(st.integers(-100, 100), min_size=3, max_size=12, unique=True),
     st.floats(-5, 5),
     st.floats(-5, 5),
 )
@@ -85,5 +85,9 @@ def test_errors():
         fit_line([0, 1], [0, 1], "huber_loss", delta=0)
     with pytest.raises(LossInputError, match="beta must be a finite number >= 0, got -1"):
         fit_line([0, 1], [0, 1], "smooth_l1_loss", beta=-1)
+    with pytest.raises(LossInputError, match=r"y must lie within ±1e\+100 so that squares and sums of the fit stay finite"):
+        fit_line([0, 1], [0, 1e200], "mse_loss")
+    with pytest.raises(LossInputError, match=r"x must spread over at least 1e-100, or the slope overflows"):
+        fit_line([0, 2.2e-311], [0, 1], "mse_loss")
     with pytest.raises(LossInputError, match="y must be finite"):
         fit_line([0, 1], [0, float("nan")], "mse_loss")
