@@ -1,8 +1,9 @@
 """Browser benchmark: drag every page's handles in headless Chromium and time the updates.
 
 For each interactive page (found by its [data-handle] elements) this script
-  - loads the page in a fresh browser context (cold cache) and records DOMContentLoaded
-    and the bytes transferred (JavaScript and total, from Resource Timing transferSize);
+  - loads the page 5 times, each in a fresh browser context (cold cache), and records the
+    median DOMContentLoaded, first render (body[data-ready]) and bytes transferred
+    (JavaScript and total, from Resource Timing transferSize);
   - drags the page's handles with the mouse, 100+ drags of several 16 ms pointer moves each,
     alternating direction so handles stay in range;
   - reads the User Timing measures "loss-lab:update" (input event -> plots repainted) and
@@ -24,7 +25,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -54,6 +54,7 @@ LOAD_METRICS_SCRIPT = """() => {
   const sum = (entries) => entries.reduce((total, entry) => total + (entry.transferSize || 0), 0);
   return {
     domContentLoaded: navigation.domContentLoadedEventEnd - navigation.startTime,
+    firstRender: (performance.getEntriesByName("loss-lab:first-render")[0] || { startTime: NaN }).startTime,
     load: navigation.loadEventEnd - navigation.startTime,
     jsBytes: sum(resources.filter(isScript)),
     totalBytes: sum(resources) + (navigation.transferSize || 0),
@@ -102,15 +103,17 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
 
 
-def measure_load(browser, url: str) -> dict:
-    """Load `url` in a fresh context (cold cache) and return its load metrics."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.goto(url, wait_until="load")
-    page.wait_for_selector("body[data-ready='true']", state="attached", timeout=20_000)
-    metrics = page.evaluate(LOAD_METRICS_SCRIPT)
-    context.close()
-    return metrics
+def measure_load(browser, url: str, repeats: int = 1) -> dict:
+    """Load `url` `repeats` times, each in a fresh context (cold cache); median of each metric."""
+    samples = []
+    for _ in range(repeats):
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        page.wait_for_selector("body[data-ready='true']", state="attached", timeout=20_000)
+        samples.append(page.evaluate(LOAD_METRICS_SCRIPT))
+        context.close()
+    return {key: statistics.median(sample[key] for sample in samples) for key in samples[0]}
 
 
 def drag_once(page, handle, direction: int) -> bool:
@@ -165,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drags", type=int, default=120, help="drags per page (default 120)")
     parser.add_argument("--pages", nargs="*", default=INTERACTIVE_PAGES, help="page paths to drive")
     parser.add_argument("--url", help="an already running server (default: start one)")
+    parser.add_argument("--loads", type=int, default=5, help="cold loads per page for the load metrics (median; default 5)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON too")
     arguments = parser.parse_args(argv)
 
@@ -176,12 +180,12 @@ def main(argv: list[str] | None = None) -> int:
         process, base_url = start_server()
     results = []
     try:
-        with tempfile.TemporaryDirectory(prefix="loss-lab-bench-") as _profile, sync_playwright() as playwright:
+        with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             # Warm the server (imports, first requests) so the first page is not penalised.
             measure_load(browser, f"{base_url}/")
             for path in ["/", *arguments.pages]:
-                load = measure_load(browser, f"{base_url}{path}")
+                load = measure_load(browser, f"{base_url}{path}", repeats=arguments.loads)
                 drag = bench_drags(browser, f"{base_url}{path}", arguments.drags) if path != "/" else None
                 results.append({"path": path, "load": load, "drag": drag})
             browser.close()
@@ -190,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
             process.terminate()
             process.wait(timeout=10)
 
-    header = f"{'page':<16}{'handles':>8}{'drags':>7}{'updates':>8}{'p50 ms':>8}{'p95 ms':>8}{'JS KB':>8}{'total KB':>9}{'DCL ms':>8}  errors"
+    header = f"{'page':<16}{'handles':>8}{'drags':>7}{'updates':>8}{'p50 ms':>8}{'p95 ms':>8}{'JS KB':>8}{'total KB':>9}{'DCL ms':>8}{'render ms':>10}  errors"
     print(header)
     print("-" * len(header))
     failures = []
@@ -202,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         errors = len(drag["errors"]) if drag else 0
         print(
             f"{result['path']:<16}{(drag or {}).get('handles', 0):>8}{(drag or {}).get('drags', 0):>7}{len(durations):>8}"
-            f"{p50:>8.1f}{p95:>8.1f}{js_kb:>8.0f}{total_kb:>9.0f}{load['domContentLoaded']:>8.0f}  {errors}"
+            f"{p50:>8.1f}{p95:>8.1f}{js_kb:>8.0f}{total_kb:>9.0f}{load['domContentLoaded']:>8.0f}{load['firstRender']:>10.0f}  {errors}"
         )
         if drag and drag["handles"]:
             if not p50 <= TARGETS["p50_ms"]:

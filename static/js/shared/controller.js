@@ -82,6 +82,7 @@ export function createController({ state, urlState, compute, render, readout }) 
       clearError();
       const live = document.getElementById("live-readout");
       if (live && readout) live.textContent = readout(snapshot, data);
+      if (!body.dataset.ready) performance.mark("loss-lab:first-render");
       updates += 1;
       body.dataset.updates = String(updates);
       body.dataset.ready = "true";

@@ -111,7 +111,8 @@ export function baseLayout(overrides = {}) {
 export const plotConfig = {
   responsive: true,
   displaylogo: false,
-  displayModeBar: true,
+  // The mode bar (with the PNG export button) appears on hover or tap, over the legend otherwise.
+  displayModeBar: "hover",
   scrollZoom: false,
   doubleClick: false,
   modeBarButtonsToRemove: [
