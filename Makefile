@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test browser golden bench bench-api lock load clean
+.PHONY: run test install install-test browser golden bench bench-api bench-browser lock load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: install-test
 ## API throughput (health, drag-sized evaluate, 601-point curve) and evaluate p99 on a local server.
 bench-api: install-test
 	$(BIN)/python bench/api.py
+
+## Pages in headless Chromium: 100+ drags per page; p50/p95 of loss-lab:update, bytes, DOMContentLoaded.
+bench-browser: install-test
+	$(BIN)/python bench/browser.py
 
 ## Re-pin requirements.lock (the Docker image's runtime dependencies) from the venv.
 lock: install
