@@ -17,6 +17,8 @@ MAX_CURVE_POINTS = 100_001
 MAX_FIT_POINTS = 100_000
 MAX_EPOCHS = 10_000
 MAX_NEURON_SAMPLES = 1_000
+# Neuron inputs, starting weight and bias stay within ±this (and the learning rate <= 1000): no overflow.
+MAX_NEURON_VALUE = 1e6
 
 BODY_TOO_LARGE_MESSAGE = f"request body is larger than the limit of {MAX_BODY_BYTES} bytes (8 MiB)"
 

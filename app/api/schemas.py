@@ -17,7 +17,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictFloat, StrictInt, Tag
 from typing_extensions import TypeAliasType
 
-from app.api.limits import MAX_EPOCHS, MAX_NEURON_SAMPLES
+from app.api.limits import MAX_EPOCHS, MAX_NEURON_SAMPLES, MAX_NEURON_VALUE
 
 
 def _number_or_list(value) -> str:
@@ -120,16 +120,25 @@ class FitRequest(StrictModel):
     delta: Number = Field(1.0, gt=0, description="huber_loss delta.")
 
 
-class NeuronRequest(StrictModel):
-    """Body of ``POST /api/v1/train/neuron``: one sigmoid neuron, two costs, same start."""
+NeuronNumber = Annotated[Number, Field(ge=-MAX_NEURON_VALUE, le=MAX_NEURON_VALUE)]
 
-    x: Number | Annotated[list[Number], Field(min_length=1, max_length=MAX_NEURON_SAMPLES)] = Field(1.0, description="Input(s).")
+
+class NeuronRequest(StrictModel):
+    """Body of ``POST /api/v1/train/neuron``: one sigmoid neuron, two costs, same start.
+
+    Inputs, weights and biases lie within ±1e6 and the learning rate is at most
+    1000, so no run can overflow float64 within the epoch limit.
+    """
+
+    x: NeuronNumber | Annotated[list[NeuronNumber], Field(min_length=1, max_length=MAX_NEURON_SAMPLES)] = Field(
+        1.0, description="Input(s), each within ±1e6."
+    )
     y: Number | Annotated[list[Number], Field(min_length=1, max_length=MAX_NEURON_SAMPLES)] = Field(
         0.0, description="Desired output(s) in [0, 1]."
     )
-    w0: Number = Field(2.0, description="Starting weight.")
-    b0: Number = Field(2.0, description="Starting bias.")
-    learning_rate: Number = Field(0.15, gt=0, description="Gradient-descent step size (> 0).")
+    w0: NeuronNumber = Field(2.0, description="Starting weight, within ±1e6.")
+    b0: NeuronNumber = Field(2.0, description="Starting bias, within ±1e6.")
+    learning_rate: Number = Field(0.15, gt=0, le=1000, description="Gradient-descent step size, in (0, 1000].")
     epochs: StrictInt = Field(300, ge=0, le=MAX_EPOCHS, description=f"Number of steps (0 to {MAX_EPOCHS}).")
 
 

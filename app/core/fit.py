@@ -50,6 +50,11 @@ class LineFit:
 
 def point_loss(residual: np.ndarray, loss: str, *, beta: float = 1.0, delta: float = 1.0) -> np.ndarray:
     """Element-wise loss of residuals, shape as ``residual`` (torch's formulas, reduction="none")."""
+    with np.errstate(over="ignore"):  # np.where evaluates both branches; the unused one may overflow
+        return _point_loss(residual, loss, beta=beta, delta=delta)
+
+
+def _point_loss(residual: np.ndarray, loss: str, *, beta: float, delta: float) -> np.ndarray:
     size = np.abs(residual)
     if loss == "mse_loss":
         return residual**2
@@ -64,9 +69,13 @@ def point_loss(residual: np.ndarray, loss: str, *, beta: float = 1.0, delta: flo
 
 def irls_weight(residual: np.ndarray, loss: str, *, beta: float = 1.0, delta: float = 1.0, floor: float) -> np.ndarray:
     """IRLS weight ψ(r)/r of each residual; |r| is floored at ``floor`` so L1's 1/|r| stays finite."""
-    size = np.maximum(np.abs(residual), floor)
+    with np.errstate(over="ignore"):  # np.where evaluates both branches; the unused one may overflow
+        return _irls_weight(np.maximum(np.abs(residual), floor), loss, beta=beta, delta=delta)
+
+
+def _irls_weight(size: np.ndarray, loss: str, *, beta: float, delta: float) -> np.ndarray:
     if loss == "mse_loss":
-        return np.ones_like(residual)
+        return np.ones_like(size)
     if loss == "l1_loss" or (loss == "smooth_l1_loss" and beta == 0):
         return 1.0 / size
     if loss == "smooth_l1_loss":

@@ -100,6 +100,12 @@ def test_train_neuron_errors(client):
         details=[{"field": "body.learning_rate", "message": "Input should be greater than 0"}],
     )
     assert_error(
+        client.post("/api/v1/train/neuron", json={"x": 3.5e154}),
+        422,
+        "invalid_request",
+        details=[{"field": "body.x", "message": "Input should be less than or equal to 1000000"}],
+    )
+    assert_error(
         client.post("/api/v1/train/neuron", json={"x": [1.0, 2.0], "y": [0.0]}),
         422,
         "invalid_argument",

@@ -72,6 +72,11 @@ def test_points_on_a_line_are_fitted_exactly_by_every_loss(xs, slope, intercept)
         assert fit.intercept == pytest.approx(intercept, abs=1e-5)
 
 
+def test_a_tiny_beta_with_large_residuals_stays_finite_and_quiet():
+    fit = fit_line([0.0, 0.0, 3.0], [0.0, 1.3e70, 0.0], "smooth_l1_loss", beta=1.2e-169)
+    assert np.all(np.isfinite(fit.point_loss)) and np.isfinite(fit.slope)
+
+
 def test_errors():
     with pytest.raises(LossInputError, match="x must hold at least two distinct values"):
         fit_line([1, 1], [0, 1], "mse_loss")
