@@ -106,18 +106,22 @@ class InformationRequest(StrictModel):
 FitLoss = Literal["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"]
 
 
+# Beyond this, squares and sums of a line fit overflow float64.
+FitCoordinate = Annotated[Number, Field(ge=-1e100, le=1e100)]
+
+
 class FitRequest(StrictModel):
     """Body of ``POST /api/v1/fit``: points to fit a straight line through."""
 
-    x: list[Number] = Field(min_length=2, description="x of each point (at least two distinct values).")
-    y: list[Number] = Field(min_length=2, description="y of each point, same length as x.")
+    x: list[FitCoordinate] = Field(min_length=2, description="x of each point, within ±1e100 (at least two distinct values).")
+    y: list[FitCoordinate] = Field(min_length=2, description="y of each point, within ±1e100, same length as x.")
     losses: list[FitLoss] = Field(
         default_factory=lambda: ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"],
         min_length=1,
         description="Which losses to fit with.",
     )
-    beta: Number = Field(1.0, ge=0, description="smooth_l1_loss beta.")
-    delta: Number = Field(1.0, gt=0, description="huber_loss delta.")
+    beta: Number = Field(1.0, ge=0, le=1e100, description="smooth_l1_loss beta.")
+    delta: Number = Field(1.0, gt=0, le=1e100, description="huber_loss delta.")
 
 
 NeuronNumber = Annotated[Number, Field(ge=-MAX_NEURON_VALUE, le=MAX_NEURON_VALUE)]

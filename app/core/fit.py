@@ -120,13 +120,13 @@ def fit_line(x, y, loss: str, *, beta: float = 1.0, delta: float = 1.0) -> LineF
         raise LossInputError("x", f"x must be a list of at least 2 numbers, got shape {xs.shape}")
     if ys.shape != xs.shape:
         raise LossInputError("y", f"y has {ys.size} values, x has {xs.size}: give one y per x")
-    if np.ptp(xs) == 0:
-        raise LossInputError("x", "x must hold at least two distinct values: a vertical line is not y = slope·x + b")
     for name, values in (("x", xs), ("y", ys)):
         if np.abs(values).max() > MAX_COORDINATE:
             raise LossInputError(
                 name, f"{name} must lie within ±{MAX_COORDINATE:g} so that squares and sums of the fit stay finite"
             )
+    if np.ptp(xs) == 0:
+        raise LossInputError("x", "x must hold at least two distinct values: a vertical line is not y = slope·x + b")
     if np.ptp(xs) < MIN_X_SPREAD:
         raise LossInputError("x", f"x must spread over at least {MIN_X_SPREAD:g}, or the slope overflows")
     # Centre and scale x so the 2x2 normal equations stay well conditioned.

@@ -92,6 +92,8 @@ def test_errors():
         fit_line([0, 1], [0, 1], "smooth_l1_loss", beta=-1)
     with pytest.raises(LossInputError, match=r"y must lie within ±1e\+100 so that squares and sums of the fit stay finite"):
         fit_line([0, 1], [0, 1e200], "mse_loss")
+    with pytest.raises(LossInputError, match=r"x must lie within ±1e\+100"):
+        fit_line([3e292, -1.7e308], [0, 0], "mse_loss")  # checked before the spread, which would overflow
     with pytest.raises(LossInputError, match=r"x must spread over at least 1e-100, or the slope overflows"):
         fit_line([0, 2.2e-311], [0, 1], "mse_loss")
     with pytest.raises(LossInputError, match="y must be finite"):
