@@ -104,6 +104,28 @@ def test_float32_naive_loss_sticks_at_100_past_16_64_while_with_logits_grows(pag
     assert readout(page, "naive-loss-float64") == 100.0
 
 
+def test_for_the_target_1_float32_gives_up_below_minus_88_72(page, open_page, api):
+    open_page("/bce?target=1&logit=-88")
+    assert 0 < readout(page, "sigmoid-float32") < 1e-37
+    assert readout(page, "naive-loss-float32") < 100
+    assert_readouts_match_api(page, api, -88.0, target=1)
+    press_on_handle(page, "logit", "PageDown")  # -93: e^93 overflows float32, sigmoid is 0
+    assert readout(page, "sigmoid-float32") == 0.0
+    assert readout(page, "naive-loss-float32") == 100.0
+    assert readout(page, "logits-loss-float32") == pytest.approx(93.0)
+    assert_readouts_match_api(page, api, -93.0, target=1)
+
+
+def test_gradient_floor_fades_the_float64_naive_gradient_past_27_6(page, open_page, api):
+    open_page("/bce?logit=30")
+    naive = readout(page, "naive-grad-float64")
+    # p(1 - p) ≈ e^-30 < 1e-12, so the chain rule gives about e^-30 / 1e-12 ≈ 0.094 instead of 1
+    # (not exactly: 1 - p is only good to a few digits in float64 this close to 1).
+    assert naive == pytest.approx(math.exp(-30) / 1e-12, rel=2e-3)
+    assert readout(page, "logits-grad-float64") == pytest.approx(1.0, abs=1e-12)
+    assert_readouts_match_api(page, api, 30.0)
+
+
 def test_mouse_drag_moves_the_marker_and_the_readouts_follow_the_api(page, open_page, api):
     open_page("/bce")
     page.locator("[data-handle='logit']").scroll_into_view_if_needed()

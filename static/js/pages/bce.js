@@ -12,6 +12,8 @@ import { formatFixed, setFixedReadout } from "../shared/format-fixed.js";
 
 const LOGIT_LIMIT = 120;
 const FLOAT32_SATURATION = 24 * Math.LN2; // 1 + e^-x rounds to 1 in float32 past 24 ln 2
+const FLOAT32_MAX = 3.4028234663852886e38;
+const FLOAT32_ZERO_BELOW = -Math.log(FLOAT32_MAX); // e^-x overflows float32 below about -88.72: sigmoid is 0
 const DTYPES = ["float32", "float64"];
 const COLORS = {
   naive32: OKABE_ITO.vermillion,
@@ -223,12 +225,14 @@ function dot(x, y, color, radius = 5) {
   };
 }
 
-/** Shape 0 is the marker line (the drag handle), then the float32 threshold, then the dots. */
+/** Shape 0 is the marker line (the drag handle), then the two float32 thresholds, then the dots. */
 function markerShapes(state, data, field) {
   return [
     { type: "line", xref: "x", yref: "paper", x0: state.logit, x1: state.logit, y0: 0, y1: 1,
       line: { color: "#444", width: 2 } },
     { type: "line", xref: "x", yref: "paper", x0: FLOAT32_SATURATION, x1: FLOAT32_SATURATION, y0: 0, y1: 1,
+      line: { color: COLORS.naive32, width: 1, dash: "dot" } },
+    { type: "line", xref: "x", yref: "paper", x0: FLOAT32_ZERO_BELOW, x1: FLOAT32_ZERO_BELOW, y0: 0, y1: 1,
       line: { color: COLORS.naive32, width: 1, dash: "dot" } },
     ...CURVES.map((curve) => dot(state.logit, first(data.point[curve.key][field]), COLORS[curve.key])),
   ];
@@ -255,16 +259,18 @@ let latest = null;
 
 async function render(state, data) {
   latest = { state, data };
-  const saturationNote = {
-    x: FLOAT32_SATURATION, y: 0.62, xref: "x", yref: "paper", xanchor: "right", yanchor: "middle", showarrow: false,
-    text: "float32 σ = 1 → ", font: { size: 11, color: COLORS.naive32 },
-  };
+  const saturationNotes = [
+    { x: FLOAT32_SATURATION, y: 0.62, xref: "x", yref: "paper", xanchor: "right", yanchor: "middle", showarrow: false,
+      text: "float32 σ = 1 → ", font: { size: 11, color: COLORS.naive32 } },
+    { x: FLOAT32_ZERO_BELOW, y: 0.62, xref: "x", yref: "paper", xanchor: "left", yanchor: "middle", showarrow: false,
+      text: " ← float32 σ = 0", font: { size: 11, color: COLORS.naive32 } },
+  ];
   await Promise.all([
     Plotly.react(lossPlot, curveTraces(data.curves, "loss"), baseLayout({
       xaxis: { title: { text: "logit x" }, range: [-LOGIT_LIMIT, LOGIT_LIMIT] },
       yaxis: { title: { text: "loss" }, range: [-2, 125] },
       shapes: markerShapes(state, data, "loss"),
-      annotations: [saturationNote],
+      annotations: saturationNotes,
     }), plotConfigFor("bce-loss")),
     Plotly.react(gradPlot, curveTraces(data.curves, "grad"), baseLayout({
       xaxis: { title: { text: "logit x" }, range: [-LOGIT_LIMIT, LOGIT_LIMIT] },
