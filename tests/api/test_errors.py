@@ -304,3 +304,21 @@ def test_middleware_passes_a_body_at_the_limit():
     ]
     sent, read = run_middleware([(b"content-length", b"10")], chunks, max_bytes=10)
     assert sent[0]["status"] == 200 and sent[1]["body"] == b"abcdefghij"
+
+
+def test_an_unexpected_failure_is_a_500_in_the_same_shape():
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from app.api.routes import install_api
+
+    app = FastAPI()
+    install_api(app)
+
+    @app.get("/api/v1/broken")
+    async def broken():
+        raise RuntimeError("secret internals")
+
+    with TestClient(app, raise_server_exceptions=False) as broken_client:
+        error = assert_error(broken_client.get("/api/v1/broken"), 500, "internal_error", details=[])
+    assert "secret" not in error["message"]
