@@ -154,12 +154,12 @@ const first = (values) => values[0];
 
 function fillReadouts(state, data) {
   const { point } = data;
-  setFixedReadout("sigmoid-float32", first(point.naive32.sigmoid), 8);
+  setFixedReadout("sigmoid-float32", first(point.naive32.sigmoid), 7);
   setFixedReadout("sigmoid-float64", first(point.naive64.sigmoid), 10);
   for (const [key, part] of Object.entries({ "naive": ["naive32", "naive64"], "logits": ["logits32", "logits64"] })) {
     DTYPES.forEach((dtype, index) => {
       const values = point[part[index]];
-      setFixedReadout(`${key}-loss-${dtype}`, first(values.loss), 4);
+      setFixedReadout(`${key}-loss-${dtype}`, first(values.loss), 3);
       setFixedReadout(`${key}-grad-${dtype}`, first(values.grad), 4);
     });
   }
@@ -262,7 +262,7 @@ async function render(state, data) {
   const saturationNotes = [
     { x: FLOAT32_SATURATION, y: 0.62, xref: "x", yref: "paper", xanchor: "right", yanchor: "middle", showarrow: false,
       text: "float32 σ = 1 → ", font: { size: 11, color: COLORS.naive32 } },
-    { x: FLOAT32_ZERO_BELOW, y: 0.62, xref: "x", yref: "paper", xanchor: "left", yanchor: "middle", showarrow: false,
+    { x: FLOAT32_ZERO_BELOW, y: 0.86, xref: "x", yref: "paper", xanchor: "left", yanchor: "middle", showarrow: false,
       text: " ← float32 σ = 0", font: { size: 11, color: COLORS.naive32 } },
   ];
   await Promise.all([

@@ -2,7 +2,7 @@
 import { formatNumber, setReadout } from "./readout.js";
 
 /**
- * Text for `value` with `decimals` decimals; exponent notation for magnitudes below 10^-decimals
+ * Text for `value` with `decimals` decimals; exponent notation (at most 4 decimals) for magnitudes below 10^-decimals
  * (that would show as 0.000…) or from 10^7 up, or always when `exponential` is set.
  * NaN and infinities read "NaN", "∞", "−∞"; the minus sign is U+2212.
  *
@@ -15,7 +15,8 @@ export function formatFixed(value, decimals = 4, { exponential = false } = {}) {
   if (!Number.isFinite(value)) return formatNumber(value);
   const magnitude = Math.abs(value);
   const useExponent = exponential || (magnitude !== 0 && (magnitude < 10 ** -decimals || magnitude >= 1e7));
-  const text = useExponent && magnitude !== 0 ? value.toExponential(decimals) : value.toFixed(decimals);
+  // Exponent form keeps at most 4 decimals: 9.3576e−14, not 9.3576229688e−14.
+  const text = useExponent && magnitude !== 0 ? value.toExponential(Math.min(decimals, 4)) : value.toFixed(decimals);
   return text.replace("-", "−");
 }
 
