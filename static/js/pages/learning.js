@@ -11,7 +11,7 @@ import { createCache } from "../shared/api.js";
 import { attachHandles, attachSlider, snapValue } from "../shared/drag.js";
 import { createController } from "../shared/controller.js";
 import { addDownloads } from "../shared/download.js";
-import { OKABE_ITO, baseLayout, createRenderGate, lossColor, markerDotShape, markerLineShape, plotConfigFor } from "../shared/plot-theme.js";
+import { OKABE_ITO, baseLayout, createPainter, createRenderGate, lossColor, markerDotShape, markerLineShape, plotConfigFor } from "../shared/plot-theme.js";
 import { formatNumber, setReadout } from "../shared/readout.js";
 import { createUrlState } from "../shared/url-state.js";
 
@@ -104,7 +104,7 @@ function renderTraining(state, data) {
     yaxis2: { domain: [0, 0.43], rangemode: "tozero", title: { text: "cross-entropy" }, fixedrange: true, gridcolor: "#e6e6e6", automargin: true },
     shapes: [markerLineShape(epoch), ...dots],
   });
-  return Plotly.react(elements.trainingPlot, traces, layout, plotConfigFor("neuron-training"));
+  return painters.training([data.training, state.epochs], traces, layout);
 }
 
 function renderFactors(state, data) {
@@ -120,7 +120,7 @@ function renderFactors(state, data) {
     yaxis: { range: [-1.08, 1.08], title: { text: "gradient factor" } },
     shapes: [markerLineShape(z), ...dots],
   });
-  return Plotly.react(elements.factorPlot, traces, layout, plotConfigFor("gradient-factors"));
+  return painters.factors([data.factorCurveAnswer], traces, layout);
 }
 
 function renderLikelihood(state, data) {
@@ -141,7 +141,7 @@ function renderLikelihood(state, data) {
     ].filter(Boolean),
     annotations: [{ xref: "x", yref: "paper", x: mean, y: 1, yanchor: "bottom", text: `sample mean ${formatNumber(mean, 3)}`, showarrow: false, font: { size: 11, color: "#1d4d2b" } }],
   });
-  return Plotly.react(elements.nllPlot, traces, layout, plotConfigFor("bernoulli-likelihood"));
+  return painters.likelihood([data.bceCurveAnswer, state.coins.length], traces, layout);
 }
 
 function renderCoins(state) {
@@ -204,6 +204,12 @@ function readoutText(state, data) {
 
 let latest = null;
 let handleSets = null;
+// Marker moves change shapes only: the painters then skip Plotly.react.
+const painters = {
+  training: createPainter(elements.trainingPlot, plotConfigFor("neuron-training")),
+  factors: createPainter(elements.factorPlot, plotConfigFor("gradient-factors")),
+  likelihood: createPainter(elements.nllPlot, plotConfigFor("bernoulli-likelihood")),
+};
 const gate = createRenderGate();
 
 function attachAllHandles() {

@@ -8,7 +8,7 @@ import { getJson } from "../shared/api.js";
 import { attachHandles, snapValue } from "../shared/drag.js";
 import { createController } from "../shared/controller.js";
 import { addDownloads } from "../shared/download.js";
-import { baseLayout, lossStyle, markerDotShape, markerLineShape, plotConfigFor } from "../shared/plot-theme.js";
+import { baseLayout, createPainter, lossStyle, markerDotShape, markerLineShape, plotConfigFor } from "../shared/plot-theme.js";
 import { formatNumber, setReadout } from "../shared/readout.js";
 import { createUrlState } from "../shared/url-state.js";
 
@@ -26,6 +26,8 @@ const MARGIN_STEP = 0.01;
 const urlState = createUrlState([{ name: "m", type: "number", default: 0.5, min: CURVE.start, max: CURVE.stop }]);
 const plotElement = document.getElementById("margin-plot");
 let curvesPromise = null;
+// A marker move changes shapes only: the painter then skips Plotly.react.
+const paint = createPainter(plotElement, plotConfigFor("margin-losses"));
 
 function curves() {
   if (!curvesPromise) {
@@ -78,7 +80,7 @@ function render(state, data) {
       { xref: "x", yref: "paper", x: 1.5, y: 0.985, text: "correct (m > 0)", showarrow: false, font: { size: 11, color: "#1d4d2b" } },
     ],
   });
-  return Plotly.react(plotElement, traces, layout, plotConfigFor("margin-losses"));
+  return paint([...data.curveList], traces, layout);
 }
 
 function fillReadouts(state, data) {

@@ -11,7 +11,7 @@ import { createCache } from "../shared/api.js";
 import { attachHandles, attachSlider, snapValue } from "../shared/drag.js";
 import { createController } from "../shared/controller.js";
 import { addDownloads } from "../shared/download.js";
-import { baseLayout, createRenderGate, lossStyle, markerDotShape, markerLineShape, plotConfigFor } from "../shared/plot-theme.js";
+import { baseLayout, createPainter, createRenderGate, lossStyle, markerDotShape, markerLineShape, plotConfigFor } from "../shared/plot-theme.js";
 import { formatNumber, formatPercent, setReadout } from "../shared/readout.js";
 import { createUrlState } from "../shared/url-state.js";
 
@@ -126,7 +126,7 @@ function renderCurves(state, data) {
     yaxis2: { domain: [0, 0.44], range: [-3.3, 3.3], title: { text: "d loss / d r" }, fixedrange: true, zerolinecolor: "#9a9a9a", gridcolor: "#e6e6e6", automargin: true },
     shapes: [markerLineShape(state.r), ...dots],
   });
-  return Plotly.react(elements.curvePlot, traces, layout, plotConfigFor("regression-losses"));
+  return painters.curve([...data.curveList], traces, layout);
 }
 
 const SAMPLE_INDICES = TARGETS.map((_, index) => index + 1);
@@ -163,8 +163,8 @@ function renderSamples(state, data) {
     shapes: bars,
   });
   return Promise.all([
-    Plotly.react(elements.samplesPlot, SAMPLE_PLOT_TRACES, layout, plotConfigFor("regression-samples")),
-    Plotly.react(elements.sharePlot, SHARE_PLOT_TRACES, shareLayout, plotConfigFor("regression-shares")),
+    painters.samples([], SAMPLE_PLOT_TRACES, layout),
+    painters.share([], SHARE_PLOT_TRACES, shareLayout),
   ]);
 }
 
@@ -191,7 +191,7 @@ function renderFit(state, data) {
     yaxis: { range: FIT_Y_RANGE, title: { text: "y" } },
     shapes: [...lines, ...points],
   });
-  return Plotly.react(elements.fitPlot, FIT_PLOT_TRACES, layout, plotConfigFor("regression-fit"));
+  return painters.fit([], FIT_PLOT_TRACES, layout);
 }
 
 function buildSampleRows() {
@@ -231,6 +231,13 @@ function readoutText(state, data) {
 
 let latest = null;
 let handleSets = null;
+// Marker and handle moves change shapes only: the painters then skip Plotly.react.
+const painters = {
+  curve: createPainter(elements.curvePlot, plotConfigFor("regression-losses")),
+  samples: createPainter(elements.samplesPlot, plotConfigFor("regression-samples")),
+  share: createPainter(elements.sharePlot, plotConfigFor("regression-shares")),
+  fit: createPainter(elements.fitPlot, plotConfigFor("regression-fit")),
+};
 const gate = createRenderGate();
 
 function attachAllHandles() {

@@ -234,27 +234,38 @@ export function attachHandles(plotElement, handles, onMove) {
 
   let hookedAfterPlot = false;
 
+  // The plot's offset inside its wrapper, read once (and again after a resize): reading it on
+  // every refresh would force a synchronous layout of the whole page during a drag.
+  let plotOffset = null;
+  const forgetOffset = () => { plotOffset = null; };
+  window.addEventListener("resize", forgetOffset);
+
+  function setIfChanged(element, name, text) {
+    if (element.getAttribute(name) !== text) element.setAttribute(name, text);
+  }
+
   function refresh() {
     if (!hookedAfterPlot && typeof plotElement.on === "function") {
       plotElement.on("plotly_afterplot", refresh);
       hookedAfterPlot = true;
     }
-    const plotLeft = plotElement.offsetLeft;
-    const plotTop = plotElement.offsetTop;
     for (const handle of handles) {
       const element = elements.get(handle.id);
       const value = handle.get();
       // min and max may be getters (e.g. an epoch marker whose end follows a slider).
-      element.setAttribute("aria-valuemin", String(handle.min));
-      element.setAttribute("aria-valuemax", String(handle.max));
-      element.setAttribute("aria-valuenow", String(value));
-      element.setAttribute("aria-valuetext", handle.format ? handle.format(value) : String(value));
+      setIfChanged(element, "aria-valuemin", String(handle.min));
+      setIfChanged(element, "aria-valuemax", String(handle.max));
+      setIfChanged(element, "aria-valuenow", String(value));
+      setIfChanged(element, "aria-valuetext", handle.format ? handle.format(value) : String(value));
       const pixel = handlePixelPosition(plotElement, handle);
       if (!pixel) continue;
+      if (plotOffset === null) plotOffset = { left: plotElement.offsetLeft, top: plotElement.offsetTop };
       const x = pixel.x === null ? pixel.xAxis._offset + pixel.xAxis._length / 2 : pixel.x;
       const y = pixel.y === null ? pixel.yAxis._offset + pixel.yAxis._length / 2 : pixel.y;
-      element.style.left = `${plotLeft + x}px`;
-      element.style.top = `${plotTop + y}px`;
+      const left = `${plotOffset.left + x}px`;
+      const top = `${plotOffset.top + y}px`;
+      if (element.style.left !== left) element.style.left = left;
+      if (element.style.top !== top) element.style.top = top;
     }
   }
 
@@ -268,6 +279,7 @@ export function attachHandles(plotElement, handles, onMove) {
     if (hookedAfterPlot && typeof plotElement.removeListener === "function") {
       plotElement.removeListener("plotly_afterplot", refresh);
     }
+    window.removeEventListener("resize", forgetOffset);
     layer.remove();
   }
 

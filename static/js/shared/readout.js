@@ -30,7 +30,8 @@ export function formatPercent(fraction) {
 export function setReadout(key, value, digits = 4, { exponential = false, text, root = document } = {}) {
   const shown = text === undefined ? formatNumber(value, digits, { exponential }) : text;
   for (const element of root.querySelectorAll(`[data-readout="${key}"]`)) {
-    element.dataset.value = String(value);
+    // Writing only what changed keeps a drag from invalidating the style of every readout.
+    if (element.dataset.value !== String(value)) element.dataset.value = String(value);
     if (element.textContent !== shown) element.textContent = shown;
   }
 }
