@@ -100,8 +100,10 @@ function renderTraining(state, data) {
   const layout = baseLayout({
     height: 420,
     xaxis: { range: [0, state.epochs], anchor: "y2", title: { text: "epoch" } },
-    yaxis: { domain: [0.55, 1], rangemode: "tozero", title: { text: "½(a − y)²" } },
-    yaxis2: { domain: [0, 0.43], rangemode: "tozero", title: { text: "cross-entropy" }, fixedrange: true, gridcolor: "#e6e6e6", automargin: true },
+    // Explicit ranges (½(a − y)² never exceeds ½; cross-entropy rounded up to a half) spare
+    // Plotly an autorange pass on every redraw.
+    yaxis: { domain: [0.55, 1], range: [0, 0.52], title: { text: "½(a − y)²" } },
+    yaxis2: { domain: [0, 0.43], range: [0, Math.ceil(Math.max(...training.cross_entropy.loss) * 1.05 * 2) / 2], title: { text: "cross-entropy" }, fixedrange: true, gridcolor: "#e6e6e6", automargin: true },
     shapes: [markerLineShape(epoch), ...dots],
   });
   return painters.training([data.training, state.epochs], traces, layout);
