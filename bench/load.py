@@ -371,8 +371,26 @@ async def client_loop(
     tally.stale_retries += connection.stale_retries
 
 
-async def run_mix(base_url: str, mix: list[RequestSpec], connections: int, seconds: float, max_requests: int) -> Tally:
-    """Keep `connections` clients busy on the mix for `seconds` (or `max_requests` requests)."""
+async def sample_memory(read_rss_bytes, stop_at: float, interval_seconds: float, samples: list[float]) -> None:
+    """Append the server's RSS (MiB) every `interval_seconds` until `stop_at`."""
+    while time.monotonic() < stop_at:
+        await asyncio.sleep(min(interval_seconds, max(stop_at - time.monotonic(), 0.0)))
+        samples.append(round(read_rss_bytes() / 2**20, 1))
+
+
+async def run_mix(
+    base_url: str,
+    mix: list[RequestSpec],
+    connections: int,
+    seconds: float,
+    max_requests: int,
+    read_rss_bytes=None,
+    rss_samples: list[float] | None = None,
+) -> Tally:
+    """Keep `connections` clients busy on the mix for `seconds` (or `max_requests` requests).
+
+    With `read_rss_bytes`, the server's memory is also sampled ten times into `rss_samples`.
+    """
     tally = Tally()
     host_and_port = base_url.split("://", 1)[1]
     host, port = host_and_port.rsplit(":", 1)
@@ -390,6 +408,8 @@ async def run_mix(base_url: str, mix: list[RequestSpec], connections: int, secon
         )
         for index in range(connections)
     ]
+    if read_rss_bytes is not None and rss_samples is not None:
+        loops.append(sample_memory(read_rss_bytes, stop_at, seconds / 10, rss_samples))
     await asyncio.gather(*loops)
     return tally
 
@@ -451,7 +471,10 @@ def run_load(
         warmup = asyncio.run(run_mix(server.base_url, mix, connections, warmup_seconds, max_requests))
         rss_start = server.rss_bytes()
         started = time.monotonic()
-        tally = asyncio.run(run_mix(server.base_url, mix, connections, duration_seconds, max_requests))
+        rss_samples: list[float] = []
+        tally = asyncio.run(
+            run_mix(server.base_url, mix, connections, duration_seconds, max_requests, server.rss_bytes, rss_samples)
+        )
         elapsed = time.monotonic() - started
         rss_end = server.rss_bytes()
     finally:
@@ -467,6 +490,7 @@ def run_load(
         rss_start_mib=round(rss_start / 2**20, 1),
         rss_end_mib=round(rss_end / 2**20, 1),
         rss_growth_percent=round((rss_end - rss_start) / rss_start * 100, 2),
+        rss_samples_mib=rss_samples,
         server_exit_code=exit_code,
         server_log_tail=server.log_text()[-2000:],
     )
@@ -484,6 +508,7 @@ def format_report(report: dict) -> str:
         f"{report['stale_connection_retries']}",
         f"server RSS {report['rss_after_startup_mib']} MiB after start-up, {report['rss_start_mib']} MiB after "
         f"warm-up, {report['rss_end_mib']} MiB at the end ({report['rss_growth_percent']:+.2f} %)",
+        f"server RSS every tenth of the run (MiB): {report['rss_samples_mib']}",
         f"server exit code after SIGTERM: {report['server_exit_code']}",
     ]
     for kind, figures in report["per_kind"].items():

@@ -56,6 +56,12 @@ def test_load_mix_covers_api_pages_and_static_files(load_report):
     assert load_report["throughput_per_second"] > 0
     assert 0 < load_report["p50_ms"] <= load_report["p99_ms"]
     assert load_report["rss_start_mib"] > 0 and load_report["rss_end_mib"] > 0
+    assert len(load_report["rss_samples_mib"]) >= 5
+
+
+@pytest.mark.timeout(LOAD_SECONDS + 180)
+def test_server_memory_grows_less_than_ten_percent_under_load(load_report):
+    assert load_report["rss_growth_percent"] < 10, load_report["printed"]
 
 
 @pytest.mark.timeout(LOAD_SECONDS + 180)
