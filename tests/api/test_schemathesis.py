@@ -15,8 +15,10 @@ from schemathesis import GenerationMode
 
 from app.main import create_app
 
-# More examples for a deeper hunt: LOSS_LAB_SCHEMATHESIS_EXAMPLES=500 pytest tests/api/test_schemathesis.py
-EXAMPLES = int(os.environ.get("LOSS_LAB_SCHEMATHESIS_EXAMPLES", "40"))
+# The suite runs a fixed (derandomized) set of examples so that it cannot flake; a deeper,
+# random hunt: LOSS_LAB_SCHEMATHESIS_EXAMPLES=600 pytest tests/api/test_schemathesis.py
+HUNT = "LOSS_LAB_SCHEMATHESIS_EXAMPLES" in os.environ
+EXAMPLES = int(os.environ.get("LOSS_LAB_SCHEMATHESIS_EXAMPLES", "60"))
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
 schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=EXAMPLES)
@@ -24,6 +26,6 @@ schema.config.checks.positive_data_acceptance.expected_statuses = ["2xx", "404",
 
 
 @schema.include(path_regex="^/api/v1/").parametrize()
-@settings(deadline=None, suppress_health_check=list(HealthCheck), max_examples=EXAMPLES)
+@settings(deadline=None, suppress_health_check=list(HealthCheck), max_examples=EXAMPLES, derandomize=not HUNT)
 def test_api_conforms_to_its_openapi_document(case):
     case.call_and_validate()
