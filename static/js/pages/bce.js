@@ -6,7 +6,7 @@ import { postJson } from "../shared/api.js";
 import { createUrlState } from "../shared/url-state.js";
 import { attachHandles, attachSlider } from "../shared/drag.js";
 import { createController } from "../shared/controller.js";
-import { baseLayout, plotConfigFor, OKABE_ITO } from "../shared/plot-theme.js";
+import { baseLayout, createPainter, plotConfigFor, OKABE_ITO } from "../shared/plot-theme.js";
 import { addDownloads } from "../shared/download.js";
 import { formatFixed, setFixedReadout } from "../shared/format-fixed.js";
 
@@ -254,6 +254,10 @@ function gradRange(curves) {
 const lossPlot = document.getElementById("loss-plot");
 const gradPlot = document.getElementById("grad-plot");
 const clampPlot = document.getElementById("clamp-plot");
+// A marker move changes only the shapes (marker line, dots): the painters then skip Plotly.react.
+const paintLoss = createPainter(lossPlot, plotConfigFor("bce-loss"));
+const paintGrad = createPainter(gradPlot, plotConfigFor("bce-gradient"));
+const paintClamp = createPainter(clampPlot, plotConfigFor("bce-clamp"));
 let handles = null;
 let latest = null;
 
@@ -266,23 +270,23 @@ async function render(state, data) {
       text: " ← float32 σ = 0", font: { size: 11, color: COLORS.naive32 } },
   ];
   await Promise.all([
-    Plotly.react(lossPlot, curveTraces(data.curves, "loss"), baseLayout({
+    paintLoss([data.curves], curveTraces(data.curves, "loss"), baseLayout({
       xaxis: { title: { text: "logit x" }, range: [-LOGIT_LIMIT, LOGIT_LIMIT] },
       yaxis: { title: { text: "loss" }, range: [-2, 125] },
       shapes: markerShapes(state, data, "loss"),
       annotations: saturationNotes,
-    }), plotConfigFor("bce-loss")),
-    Plotly.react(gradPlot, curveTraces(data.curves, "grad"), baseLayout({
+    })),
+    paintGrad([data.curves], curveTraces(data.curves, "grad"), baseLayout({
       xaxis: { title: { text: "logit x" }, range: [-LOGIT_LIMIT, LOGIT_LIMIT] },
       yaxis: { title: { text: "d loss / d x" }, range: gradRange(data.curves) },
       shapes: markerShapes(state, data, "grad"),
-    }), plotConfigFor("bce-gradient")),
-    Plotly.react(clampPlot, clampTraces(data.clamp), baseLayout({
+    })),
+    paintClamp([data.clamp], clampTraces(data.clamp), baseLayout({
       xaxis: { title: { text: "probability q given to the observed outcome" }, type: "log",
         exponentformat: "e", dtick: 10, range: [-60, 0] },
       yaxis: { title: { text: "−log q" }, range: [0, 140] },
       shapes: clampShapes(data.clampPoint),
-    }), plotConfigFor("bce-clamp")),
+    })),
   ]);
   if (!handles) {
     handles = attachHandles(lossPlot, [{
