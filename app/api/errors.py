@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from app.api.limits import BODY_TOO_LARGE_MESSAGE
+from app.api.limits import BODY_TOO_LARGE_MESSAGE, MAX_BODY_BYTES
 from app.core.errors import LossInputError
 
 # Longest message kept from a lower layer, so an error never balloons.
@@ -59,9 +59,15 @@ def field_error(field: str, message: str, status: int = 422) -> ApiError:
     return ApiError(status, f"{field}: {message}", [(field, message)])
 
 
+def error_body(error: ApiError) -> bytes:
+    """The JSON bytes of the one error shape."""
+    return orjson.dumps(
+        {"error": {"status": error.status, "code": error.code, "message": _clip(error.message), "details": error.details}}
+    )
+
+
 def error_response(error: ApiError, headers: dict[str, str] | None = None) -> Response:
-    body = {"error": {"status": error.status, "code": error.code, "message": _clip(error.message), "details": error.details}}
-    return Response(orjson.dumps(body), status_code=error.status, media_type="application/json", headers=headers)
+    return Response(error_body(error), status_code=error.status, media_type="application/json", headers=headers)
 
 
 def _clip(text: str) -> str:
@@ -188,10 +194,8 @@ async def handle_unexpected(request: Request, error: Exception) -> Response:
 
 async def send_body_too_large(send) -> None:
     """Write the 413 answer straight to an ASGI ``send`` (used by the limits middleware)."""
-    error = ApiError(413, BODY_TOO_LARGE_MESSAGE, [("body", f"must be at most {8 * 1024 * 1024} bytes")])
-    body = orjson.dumps(
-        {"error": {"status": 413, "code": error.code, "message": error.message, "details": error.details}}
-    )
+    error = ApiError(413, BODY_TOO_LARGE_MESSAGE, [("body", f"must be at most {MAX_BODY_BYTES} bytes")])
+    body = error_body(error)
     await send(
         {
             "type": "http.response.start",
