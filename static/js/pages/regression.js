@@ -143,7 +143,7 @@ const BAR_WIDTH = 0.19;
 // a drag then changes shapes only, which Plotly redraws without recomputing any trace.
 function renderSamples(state, data) {
   const segments = TARGETS.map((target, index) => ({
-    type: "line", xref: "x", yref: "y", x0: index + 1, x1: index + 1, y0: target, y1: state.pred[index], line: { color: "#9a9a9a", width: 2 }, layer: "below",
+    type: "line", xref: "x", yref: "y", x0: index + 1, x1: index + 1, y0: target, y1: state.pred[index], line: { color: "#7a7a7a", width: 2.5 },
   }));
   const dots = state.pred.map((value, index) => markerDotShape(index + 1, value, PREDICTION_COLOR, { size: 15 }));
   const layout = baseLayout({
