@@ -20,7 +20,10 @@ Loss values, derivatives and sigmoid/softmax transforms that match `torch.nn.fun
 in float32 and float64.
 
 **Errors** all have one shape: `{{"error": {{"status", "code", "message", "details": [{{"field", "message"}}]}}}}`;
-`field` is a dotted path such as `body.target` or `query.num`.
+`field` is a dotted path such as `body.target` or `query.num`. Codes: `malformed_json` (400),
+`not_found` (404), `method_not_allowed` (405), `request_timeout` (408), `payload_too_large` (413),
+`invalid_request` (422, the request's form), `invalid_argument` (422, the numbers do not fit
+together, e.g. shapes or class indices), `internal_error` (500, never expected).
 
 **Non-finite numbers** in answers are the strings `"NaN"`, `"Infinity"` and `"-Infinity"`
 (JavaScript's `Number()` reads them); every other number is a JSON number. float32 results are
