@@ -5,7 +5,8 @@ import { postJson } from "../shared/api.js";
 import { createUrlState } from "../shared/url-state.js";
 import { attachHandles, attachSlider } from "../shared/drag.js";
 import { createController } from "../shared/controller.js";
-import { baseLayout, mergeDeep, plotConfigFor, OKABE_ITO, lossColor } from "../shared/plot-theme.js";
+import { baseLayout, createPainter, mergeDeep, plotConfigFor, OKABE_ITO, lossColor } from "../shared/plot-theme.js";
+import { axisAnchorTraces, barShape, grabDotShape, legendLabel } from "../shared/bar-shapes.js";
 import { addDownloads } from "../shared/download.js";
 import { onPanelArrangementChange, panelTitle, twoPanelLayout } from "../shared/panels.js";
 import { formatFixed, setFixedReadout } from "../shared/format-fixed.js";
@@ -88,37 +89,22 @@ const classAxis = (count) => ({
 const OFFSET = 0.2; // half the gap between the softmax and sigmoid bars of a class
 const PLOT_CONFIG = plotConfigFor("activations");
 
-function logitTraces(state) {
-  return [{
-    type: "bar",
-    name: "logit z",
-    x: classPositions(state.logits.length),
-    y: state.logits.slice(),
-    width: 0.6,
-    marker: { color: OKABE_ITO.reddishPurple },
-    hovertemplate: "class %{x}: z = %{y:.2f}<extra></extra>",
-    showlegend: false,
-  }, grabDots(classPositions(state.logits.length), state.logits, OKABE_ITO.reddishPurple)];
+/** The logit bars and their grab dots (panel 1, axes x/y), as shapes. */
+function logitShapes(state) {
+  const color = OKABE_ITO.reddishPurple;
+  return state.logits.flatMap((logit, index) => [
+    barShape(index - 0.3, index + 0.3, 0, logit, color),
+    grabDotShape(index, logit, color),
+  ]);
 }
 
-/** Round dots on the bar ends: where to grab a bar (drawn only; the handles use trace 0). */
-function grabDots(x, y, color) {
-  return {
-    type: "scatter", mode: "markers", x, y: y.slice(), showlegend: false, hoverinfo: "skip",
-    marker: { color: "#ffffff", size: 11, line: { color, width: 2.5 } },
-  };
-}
-
-function outputTraces(state, data) {
-  const positions = classPositions(state.logits.length);
-  return [
-    { type: "bar", name: "softmax", x: positions.map((x) => x - OFFSET), y: data.softmax, width: 2 * OFFSET,
-      xaxis: "x2", yaxis: "y2", marker: { color: lossColor("softmax") }, customdata: positions,
-      hovertemplate: "class %{customdata}: softmax = %{y:.4f}<extra></extra>" },
-    { type: "bar", name: "sigmoid", x: positions.map((x) => x + OFFSET), y: data.sigmoid, width: 2 * OFFSET,
-      xaxis: "x2", yaxis: "y2", marker: { color: lossColor("sigmoid") }, customdata: positions,
-      hovertemplate: "class %{customdata}: sigmoid = %{y:.4f}<extra></extra>" },
-  ];
+/** The softmax and sigmoid bars (panel 2, axes x2/y2), side by side per class, as shapes. */
+function outputShapes(state, data) {
+  const onPanel2 = { xref: "x2", yref: "y2" };
+  return state.logits.flatMap((_, index) => [
+    barShape(index - 2 * OFFSET, index, 0, data.softmax[index], lossColor("softmax"), onPanel2),
+    barShape(index, index + 2 * OFFSET, 0, data.sigmoid[index], lossColor("sigmoid"), onPanel2),
+  ]);
 }
 
 function fillClassTable(state, data) {
@@ -178,6 +164,8 @@ function readout(state, data) {
 
 // One figure, two panels: the draggable logits (axes x/y) and the outputs (axes x2/y2).
 const activationPlot = document.getElementById("activation-plot");
+const paint = createPainter(activationPlot, PLOT_CONFIG);
+const AXIS_ANCHORS = axisAnchorTraces([["x", "y"], ["x2", "y2"]]);
 let handles = null;
 let handleCount = 0;
 let latest = null;
@@ -187,8 +175,7 @@ function logitHandles(count) {
     id: `logit-${index}`,
     label: `Logit of class ${index}`,
     axis: "y",
-    trace: 0,
-    point: index,
+    position: () => ({ x: index, y: controller.state.logits[index] }),
     min: -LOGIT_LIMIT,
     max: LOGIT_LIMIT,
     step: 0.1,
@@ -207,16 +194,23 @@ const AXIS_STYLE = { ...baseLayout().xaxis, automargin: false };
 async function render(state, data) {
   latest = { state, data };
   const count = state.logits.length;
+  const panels = twoPanelLayout(activationPlot, { firstShare: 0.5 });
   const layout = baseLayout(mergeDeep({
     margin: { l: 64, r: 16, t: 40, b: 48 },
-    barmode: "overlay",
+    hovermode: false,
     xaxis: { ...AXIS_STYLE, ...classAxis(count) },
     yaxis: { ...AXIS_STYLE, title: { text: "logit z" }, range: [-LOGIT_LIMIT - 0.5, LOGIT_LIMIT + 0.5] },
     xaxis2: { ...AXIS_STYLE, ...classAxis(count) },
     yaxis2: { ...AXIS_STYLE, title: { text: "probability" }, range: [0, 1.05] },
-    annotations: [panelTitle("logits z: drag the bars", "x"), panelTitle("outputs of (z + c) / T", "x2")],
-  }, twoPanelLayout(activationPlot, { firstShare: 0.5 })));
-  await Plotly.react(activationPlot, [...logitTraces(state), ...outputTraces(state, data)], layout, PLOT_CONFIG);
+    annotations: [
+      panelTitle("logits z: drag the bars", "x"), panelTitle("outputs", "x2"),
+      legendLabel("sigmoid", lossColor("sigmoid"), "x2"), legendLabel("softmax", lossColor("softmax"), "x2", 78),
+    ],
+    shapes: [...logitShapes(state), ...outputShapes(state, data)].filter(Boolean),
+  }, panels));
+  // The bars are shapes: while the class count and the arrangement stay, a change repaints
+  // with Plotly.relayout({shapes}) instead of a full Plotly.react.
+  await paint([count, panels.height], AXIS_ANCHORS, layout);
   if (handleCount !== state.logits.length) {
     handles?.destroy?.();
     handles = attachHandles(activationPlot, logitHandles(state.logits.length), onLogitMove);
