@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from latex2mathml.converter import convert as latex_to_mathml_markup
 from markupsafe import Markup
 
+from app.core.registry import LOSSES
 from app.static_assets import StaticAssets
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -143,36 +144,8 @@ TYPICAL_USE: dict[str, tuple[str, str]] = {
 
 
 def loss_catalog() -> list[dict[str, Any]]:
-    """The loss registry's entries as plain dicts, or [] while the registry does not exist yet."""
-    try:
-        from app.core import registry  # imported lazily: the core may be built after the pages
-    except ImportError:
-        return []
-    for attribute in ("catalog", "entries", "list_losses", "all_losses"):
-        source = getattr(registry, attribute, None)
-        if callable(source):
-            return [entry_as_dict(entry) for entry in source()]
-    for attribute in ("REGISTRY", "LOSSES"):
-        source = getattr(registry, attribute, None)
-        if isinstance(source, dict):
-            return [entry_as_dict(entry) for entry in source.values()]
-        if isinstance(source, list | tuple):
-            return [entry_as_dict(entry) for entry in source]
-    return []
-
-
-def entry_as_dict(entry: Any) -> dict[str, Any]:
-    """A registry entry (dataclass, object with to_dict/as_dict, or dict) as a dict."""
-    if isinstance(entry, dict):
-        return entry
-    for method in ("entry", "to_dict", "as_dict", "model_dump"):
-        if callable(getattr(entry, method, None)):
-            return dict(getattr(entry, method)())
-    from dataclasses import asdict, is_dataclass
-
-    if is_dataclass(entry) and not isinstance(entry, type):
-        return asdict(entry)
-    return dict(vars(entry))
+    """The loss registry's entries, as GET /api/v1/losses serves them, in registry order."""
+    return [spec.entry() for spec in LOSSES.values()]
 
 
 def build_templates(static_assets: StaticAssets) -> Jinja2Templates:
