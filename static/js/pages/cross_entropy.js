@@ -4,7 +4,8 @@ import { createCache, postJson } from "../shared/api.js";
 import { createUrlState } from "../shared/url-state.js";
 import { attachHandles, attachSlider } from "../shared/drag.js";
 import { createController } from "../shared/controller.js";
-import { baseLayout, mergeDeep, plotConfigFor, OKABE_ITO } from "../shared/plot-theme.js";
+import { baseLayout, createPainter, mergeDeep, plotConfigFor, OKABE_ITO } from "../shared/plot-theme.js";
+import { axisAnchorTraces, barShape, grabDotShape, legendLabel } from "../shared/bar-shapes.js";
 import { addDownloads } from "../shared/download.js";
 import { onPanelArrangementChange, panelTitle, twoPanelLayout } from "../shared/panels.js";
 import { formatFixed, setFixedReadout } from "../shared/format-fixed.js";
@@ -77,14 +78,6 @@ export function setBar(distribution, index, value) {
     if (othersTotal > 0) return (old * rest) / othersTotal;
     return rest / (distribution.length - 1);
   });
-}
-
-/** Round dots on the bar tops: where to grab a bar (drawn only; the handles use traces 0 and 1). */
-function grabDots(x, y, color) {
-  return {
-    type: "scatter", mode: "markers", x, y: y.slice(), showlegend: false, hoverinfo: "skip",
-    marker: { color: "#ffffff", size: 11, line: { color, width: 2.5 } },
-  };
 }
 
 /** Split the flat logits into rows of CLASSES. */
@@ -244,6 +237,9 @@ function readout(state, data) {
 }
 
 const informationPlot = document.getElementById("information-plot");
+const BAR_WIDTH = 0.38; // p and q each take this width, side by side around the outcome's position
+const paint = createPainter(informationPlot, plotConfigFor("cross-entropy"));
+const AXIS_ANCHORS = axisAnchorTraces([["x", "y"], ["x2", "y2"]]);
 let handles = null;
 let handleCount = 0;
 let latest = null;
@@ -253,8 +249,7 @@ function distributionHandles(count) {
     id: `${name}-${index}`,
     label: `${name} of outcome ${index}`,
     axis: "y",
-    trace,
-    point: index,
+    position: () => ({ x: index + (trace === 0 ? -BAR_WIDTH / 2 : BAR_WIDTH / 2), y: controller.state[name][index] }),
     min: 0,
     max: 1,
     step: 0.01,
@@ -271,53 +266,70 @@ function onBarMove(id, value) {
 }
 
 const AXIS_STYLE = { ...baseLayout().xaxis, automargin: false };
-const PLOT_CONFIG = plotConfigFor("cross-entropy");
 let paintedPipeline = null; // the API answers the pipeline tables show now
+
+/** A y-range top for the decomposition that moves in steps of 0.25, so most drags keep it. */
+function decompositionTop(information) {
+  const tallest = Number.isFinite(information.cross_entropy) ? information.cross_entropy : information.entropy;
+  return Math.max(0.25, Math.ceil((tallest * 1.1) / 0.25) * 0.25);
+}
+
+/** p and q bars side by side around each outcome, with grab dots (panel 1), as shapes. */
+function distributionShapes(state) {
+  return state.p.flatMap((_, index) => [
+    barShape(index - BAR_WIDTH, index, 0, state.p[index], COLORS.p),
+    barShape(index, index + BAR_WIDTH, 0, state.q[index], COLORS.q),
+    grabDotShape(index - BAR_WIDTH / 2, state.p[index], COLORS.p),
+    grabDotShape(index + BAR_WIDTH / 2, state.q[index], COLORS.q),
+  ]);
+}
+
+/** H(p) with KL stacked on it at x = 0, and H(p, q) at x = 1 (panel 2), as labelled shapes. */
+function decompositionShapes(information, top) {
+  const onPanel2 = { xref: "x2", yref: "y2" };
+  const labelIf = (height, text) => (height > 0.08 * top ? text : null);
+  const { entropy, kl_divergence: kl, cross_entropy: crossEntropy } = information;
+  return [
+    barShape(-0.35, 0.35, 0, entropy, COLORS.entropy, { ...onPanel2, label: labelIf(entropy, "H(p)") }),
+    barShape(-0.35, 0.35, entropy, entropy + kl, COLORS.kl, { ...onPanel2, label: labelIf(kl, "KL") }),
+    barShape(0.65, 1.35, 0, crossEntropy, COLORS.crossEntropy, { ...onPanel2, label: labelIf(crossEntropy, "H(p, q)") }),
+  ];
+}
 
 async function render(state, data) {
   latest = { state, data };
   const positions = state.p.map((_, index) => index);
-  const BAR = 0.38; // each of p and q takes this width, side by side around the outcome's position
   const { information } = data;
   const unit = unitName(state);
-  const finiteOrNull = (value) => (Number.isFinite(value) ? value : null);
-  const annotations = [panelTitle("drag the bars", "x"), panelTitle("H(p, q) = H(p) + KL(p ‖ q)", "x2")];
-  if (!Number.isFinite(information.cross_entropy)) {
+  const top = decompositionTop(information);
+  const finite = Number.isFinite(information.cross_entropy);
+  const annotations = [
+    panelTitle("H(p, q) = H(p) + KL(p ‖ q)", "x2"),
+    legendLabel("q (predicted)", COLORS.q, "x"), legendLabel("p (true)", COLORS.p, "x", 112),
+  ];
+  if (!finite) {
     annotations.push({
-      xref: "x2", yref: "y2 domain", x: "H(p, q)", y: 0.5, showarrow: false, font: { size: 12, color: COLORS.kl },
+      xref: "x2", yref: "y2 domain", x: 1, y: 0.5, showarrow: false, font: { size: 12, color: COLORS.kl },
       bgcolor: "rgba(255, 255, 255, 0.92)",
       text: "H(p, q) = KL = ∞:<br>q gives probability 0<br>to an outcome that p allows",
     });
   }
-  // One figure: the distributions on axes x/y, the decomposition on x2/y2. "stack" only stacks
-  // bars at the same x, so the side-by-side p and q bars are unaffected.
+  const panels = twoPanelLayout(informationPlot, { firstShare: 0.6 });
+  // One figure: the distributions on axes x/y, the decomposition on x2/y2, every bar a shape.
   const layout = baseLayout(mergeDeep({
     margin: { l: 60, r: 16, t: 40, b: 48 },
-    barmode: "stack",
+    hovermode: false,
     xaxis: { ...AXIS_STYLE, tickmode: "array", tickvals: positions, ticktext: positions.map(String),
       range: [-0.6, positions.length - 0.4], zeroline: false, title: { text: "outcome" } },
     yaxis: { ...AXIS_STYLE, title: { text: "probability" }, range: [0, 1.05] },
-    xaxis2: { ...AXIS_STYLE, type: "category" },
-    yaxis2: { ...AXIS_STYLE, title: { text: unit }, rangemode: "tozero" },
+    xaxis2: { ...AXIS_STYLE, tickmode: "array", tickvals: [0, 1], ticktext: ["H(p) + KL", "H(p, q)"],
+      range: [-0.6, 1.6], zeroline: false },
+    yaxis2: { ...AXIS_STYLE, title: { text: unit }, range: [0, top] },
     annotations,
-  }, twoPanelLayout(informationPlot, { firstShare: 0.6, legendPanel: 1 })));
-  await Plotly.react(informationPlot, [
-    { type: "bar", name: "p (true)", x: positions.map((x) => x - BAR / 2), y: state.p.slice(), width: BAR,
-      marker: { color: COLORS.p }, customdata: positions, hovertemplate: "outcome %{customdata}: p = %{y:.3f}<extra></extra>" },
-    { type: "bar", name: "q (predicted)", x: positions.map((x) => x + BAR / 2), y: state.q.slice(), width: BAR,
-      marker: { color: COLORS.q }, customdata: positions, hovertemplate: "outcome %{customdata}: q = %{y:.3f}<extra></extra>" },
-    grabDots(positions.map((x) => x - BAR / 2), state.p, COLORS.p),
-    grabDots(positions.map((x) => x + BAR / 2), state.q, COLORS.q),
-    // The decomposition's segments are named by their own text, not in the legend.
-    { type: "bar", name: "H(p)", x: ["H(p) + KL"], y: [information.entropy], marker: { color: COLORS.entropy },
-      xaxis: "x2", yaxis: "y2", showlegend: false, text: ["H(p)"], textposition: "inside", insidetextanchor: "middle" },
-    { type: "bar", name: "KL(p‖q)", x: ["H(p) + KL"], y: [finiteOrNull(information.kl_divergence)],
-      marker: { color: COLORS.kl }, xaxis: "x2", yaxis: "y2", showlegend: false,
-      text: ["KL"], textposition: "inside", insidetextanchor: "middle" },
-    { type: "bar", name: "H(p, q)", x: ["H(p, q)"], y: [finiteOrNull(information.cross_entropy)],
-      marker: { color: COLORS.crossEntropy }, xaxis: "x2", yaxis: "y2", showlegend: false,
-      text: ["H(p, q)"], textposition: "inside", insidetextanchor: "middle" },
-  ], layout, PLOT_CONFIG);
+    shapes: [...distributionShapes(state), ...decompositionShapes(information, top)].filter(Boolean),
+  }, panels));
+  // While the axes and annotations stay, a drag repaints with Plotly.relayout({shapes}).
+  await paint([positions.length, unit, panels.height, top, finite], AXIS_ANCHORS, layout);
   if (handleCount !== state.p.length) {
     handles?.destroy?.();
     handles = attachHandles(informationPlot, distributionHandles(state.p.length), onBarMove);
