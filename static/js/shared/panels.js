@@ -8,35 +8,28 @@
 export const STACK_BELOW_PX = 640;
 
 /**
- * Axis domains, height and margins for two panels (axes x/y and x2/y2).
+ * Axis domains and height for two panels (axes x/y and x2/y2).
  *
  * @param {HTMLElement} plotElement the figure's element (its width picks the arrangement)
- * @param {{firstShare?: number, gap?: number, panelHeight?: number, legendPanel?: 1 | 2}} options
+ * @param {{firstShare?: number, gap?: number, panelHeight?: number}} options
  *   firstShare: the first panel's share of the width when side by side (default 0.5);
- *   gap: the space between panels as a fraction of the figure; panelHeight: px per panel;
- *   legendPanel: the panel whose top right corner the legend sits above (default 2).
+ *   gap: the space between panels as a fraction of the figure; panelHeight: px per panel.
  * @returns {object} a partial Plotly layout to deep-merge into the page's layout
  */
-export function twoPanelLayout(plotElement, { firstShare = 0.5, gap = 0.12, panelHeight = 300, legendPanel = 2 } = {}) {
+export function twoPanelLayout(plotElement, { firstShare = 0.5, gap = 0.12, panelHeight = 300 } = {}) {
   const stacked = plotElement.clientWidth > 0 && plotElement.clientWidth < STACK_BELOW_PX;
-  const legend = (top, right = 1) => ({
-    x: right, xanchor: "right", y: top, yanchor: "bottom", orientation: "h", traceorder: "normal",
-  });
   if (stacked) {
-    const stackGap = 2 * gap; // room for the upper panel's x-axis title and the lower panel's title
+    const stackGap = Math.max(gap, 0.16); // room for the upper panel's x-axis title and the lower panel's title
     return {
       height: 2 * panelHeight + 80,
-      // Above the first panel the legend starts at the left: the mode bar sits at the top right.
-      legend: legendPanel === 1 ? { ...legend(1.0, 0), xanchor: "left" } : legend(0.5 - stackGap / 2 + 0.02),
       xaxis: { domain: [0, 1], anchor: "y" },
-      yaxis: { domain: [0.5 + stackGap / 2, legendPanel === 1 ? 0.95 : 1], anchor: "x" },
+      yaxis: { domain: [0.5 + stackGap / 2, 0.97], anchor: "x" },
       xaxis2: { domain: [0, 1], anchor: "y2" },
       yaxis2: { domain: [0, 0.5 - stackGap / 2], anchor: "x2" },
     };
   }
   return {
     height: panelHeight + 40,
-    legend: legendPanel === 1 ? legend(1.02, firstShare - gap / 2) : legend(1.02),
     xaxis: { domain: [0, firstShare - gap / 2], anchor: "y" },
     yaxis: { domain: [0, 1], anchor: "x" },
     xaxis2: { domain: [firstShare + gap / 2, 1], anchor: "y2" },
