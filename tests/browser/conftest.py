@@ -39,6 +39,16 @@ DESKTOP_VIEWPORT = {"width": 1366, "height": 900}
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Run the browser tests last.
+
+    While Playwright's sync API is active (one browser for the whole session) the main thread
+    has a running asyncio loop, so a later test calling asyncio.run() would fail: every
+    other test therefore runs before the first browser test starts it.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that is free right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
