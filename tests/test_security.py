@@ -7,6 +7,7 @@ The headers are pinned on a page, an API answer, a static file, a 404, a 405 and
 import asyncio
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -119,7 +120,10 @@ def run_middleware(middleware, messages_in, receive_delay_seconds):
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "path": "/", "headers": []}
-    asyncio.run(asyncio.wait_for(middleware(scope, receive, send), timeout=5))
+    # A thread of its own: a session-wide Playwright browser keeps an event loop running
+    # in the main thread, where asyncio.run() would refuse to start.
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        executor.submit(asyncio.run, asyncio.wait_for(middleware(scope, receive, send), timeout=5)).result()
     return sent
 
 
