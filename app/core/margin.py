@@ -21,13 +21,11 @@ no further. ``zero_one`` counts m == 0 (no decision) as a mistake.
 import numpy as np
 
 from app.core.errors import LossInputError
-from app.core.result import LossResult
+from app.core.result import LossResult, reduced_result
 from app.core.validation import (
-    as_float_array,
     check_reduction,
-    check_same_shape,
     floating_point_like_torch,
-    reduce,
+    same_shape_arrays,
 )
 
 __all__ = ["soft_margin_loss", "hinge", "squared_hinge", "perceptron", "exponential", "zero_one"]
@@ -64,7 +62,7 @@ def soft_margin_loss(input, target, *, reduction: str = "mean") -> LossResult:
     elementwise = np.maximum(-margin, 0) + np.log1p(decay)
     # sigmoid(-m) from the same bounded exponential: e / (1 + e) for m >= 0, 1 / (1 + e) for m < 0.
     sigmoid_of_negative_margin = np.where(margin >= 0, decay, 1) / (1 + decay)
-    return _result(elementwise, -target_array * sigmoid_of_negative_margin, reduction)
+    return reduced_result(elementwise, -target_array * sigmoid_of_negative_margin, reduction)
 
 
 @floating_point_like_torch
@@ -93,7 +91,7 @@ def hinge(input, target, *, reduction: str = "mean") -> LossResult:
     shortfall = 1 - target_array * input_array
     elementwise = np.maximum(shortfall, 0)
     gradient = np.where(shortfall > 0, -target_array, 0).astype(input_array.dtype, copy=False)
-    return _result(elementwise, gradient, reduction)
+    return reduced_result(elementwise, gradient, reduction)
 
 
 @floating_point_like_torch
@@ -120,7 +118,7 @@ def squared_hinge(input, target, *, reduction: str = "mean") -> LossResult:
     shortfall = np.maximum(1 - target_array * input_array, 0)
     elementwise = np.square(shortfall)
     gradient = -2 * target_array * shortfall
-    return _result(elementwise, gradient, reduction)
+    return reduced_result(elementwise, gradient, reduction)
 
 
 @floating_point_like_torch
@@ -148,7 +146,7 @@ def perceptron(input, target, *, reduction: str = "mean") -> LossResult:
     margin = target_array * input_array
     elementwise = np.maximum(-margin, 0)
     gradient = np.where(margin < 0, -target_array, 0).astype(input_array.dtype, copy=False)
-    return _result(elementwise, gradient, reduction)
+    return reduced_result(elementwise, gradient, reduction)
 
 
 @floating_point_like_torch
@@ -175,7 +173,7 @@ def exponential(input, target, *, reduction: str = "mean") -> LossResult:
     """
     input_array, target_array = _margin_input_and_target(input, target, reduction, "exponential")
     elementwise = np.exp(-(target_array * input_array))
-    return _result(elementwise, -target_array * elementwise, reduction)
+    return reduced_result(elementwise, -target_array * elementwise, reduction)
 
 
 @floating_point_like_torch
@@ -202,16 +200,13 @@ def zero_one(input, target, *, reduction: str = "mean") -> LossResult:
     """
     input_array, target_array = _margin_input_and_target(input, target, reduction, "zero_one")
     elementwise = (target_array * input_array <= 0).astype(input_array.dtype)
-    return _result(elementwise, np.zeros_like(input_array), reduction)
+    return reduced_result(elementwise, np.zeros_like(input_array), reduction)
 
 
 def _input_and_target(input, target, reduction: str, function: str) -> tuple[np.ndarray, np.ndarray]:
     """Check the reduction and return ``input`` and ``target`` as same-shaped arrays of input's dtype."""
     check_reduction(reduction)
-    input_array = as_float_array(input, "input")
-    target_array = as_float_array(target, "target", dtype=input_array.dtype)
-    check_same_shape(input_array, target_array, function)
-    return input_array, target_array
+    return same_shape_arrays(input, target, function)
 
 
 def _margin_input_and_target(input, target, reduction: str, function: str) -> tuple[np.ndarray, np.ndarray]:
@@ -228,11 +223,3 @@ def _margin_input_and_target(input, target, reduction: str, function: str) -> tu
     return input_array, target_array
 
 
-def _result(elementwise: np.ndarray, derivative: np.ndarray, reduction: str) -> LossResult:
-    """Reduce ``elementwise`` and scale ``derivative`` (d l_i / d x_i, a private array) to d loss / d x."""
-    # numpy hands back scalars for 0-d results; LossResult holds arrays (0-d ones for scalar input).
-    elementwise, derivative = np.asarray(elementwise), np.asarray(derivative)
-    loss, scale = reduce(elementwise, reduction)
-    if scale != 1.0:
-        np.multiply(derivative, scale, out=derivative)
-    return LossResult(loss=np.asarray(loss), elementwise=elementwise, grad=derivative)

@@ -28,10 +28,10 @@ from app.core.validation import (
     check_broadcastable,
     check_in_range,
     check_reduction,
-    check_same_shape,
     floating_point_like_torch,
     input_shape,
     reduce,
+    same_shape_arrays,
 )
 
 __all__ = [
@@ -354,13 +354,6 @@ def cross_entropy(
 # ---------------------------------------------------------------- element-wise losses
 
 
-def _elementwise_pair(input, target, function: str) -> tuple[np.ndarray, np.ndarray]:
-    values = as_float_array(input, "input")
-    targets = as_float_array(target, "target", dtype=values.dtype)
-    check_same_shape(values, targets, function)
-    return values, targets
-
-
 def _optional_broadcast(value, name: str, like: np.ndarray, function: str) -> np.ndarray | None:
     if value is None:
         return None
@@ -396,7 +389,7 @@ def binary_cross_entropy(input, target, *, reduction: str = "mean", weight=None)
     100.0
     """
     check_reduction(reduction)
-    probabilities, targets = _elementwise_pair(input, target, "binary_cross_entropy")
+    probabilities, targets = same_shape_arrays(input, target, "binary_cross_entropy")
     for name, array in (("input", probabilities), ("target", targets)):
         outside = (array < 0) | (array > 1)
         if np.any(outside):
@@ -445,7 +438,7 @@ def binary_cross_entropy_with_logits(
     100.0
     """
     check_reduction(reduction)
-    logits, targets = _elementwise_pair(input, target, "binary_cross_entropy_with_logits")
+    logits, targets = same_shape_arrays(input, target, "binary_cross_entropy_with_logits")
     weights = _optional_broadcast(weight, "weight", logits, "binary_cross_entropy_with_logits")
     positive_weights = _optional_broadcast(pos_weight, "pos_weight", logits, "binary_cross_entropy_with_logits")
     dtype = logits.dtype
@@ -490,7 +483,7 @@ def kl_div(input, target, *, reduction: str = "mean", log_target: bool = False) 
     check_reduction(reduction, KL_REDUCTIONS)
     if not isinstance(log_target, (bool, np.bool_)):
         raise LossInputError("log_target", f"log_target must be true or false, got {log_target!r}")
-    log_probabilities, targets = _elementwise_pair(input, target, "kl_div")
+    log_probabilities, targets = same_shape_arrays(input, target, "kl_div")
     dtype = log_probabilities.dtype
     if log_target:
         target_probabilities = np.exp(targets)
@@ -554,7 +547,7 @@ def sigmoid_focal_loss(
         raise LossInputError("alpha", f"alpha must be at most 1 (or negative to turn it off), got {alpha!r}")
     if gamma < 0:
         raise LossInputError("gamma", f"gamma must be >= 0, got {gamma!r}")
-    logits, targets = _elementwise_pair(input, target, "sigmoid_focal_loss")
+    logits, targets = same_shape_arrays(input, target, "sigmoid_focal_loss")
     dtype = logits.dtype
     one = dtype.type(1)
     cross_entropy_part = binary_cross_entropy_with_logits(logits, targets, reduction="none")

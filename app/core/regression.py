@@ -7,15 +7,13 @@ gradient with respect to ``input`` together in a :class:`LossResult`.
 
 import numpy as np
 
-from app.core.result import LossResult
+from app.core.result import LossResult, reduced_result
 from app.core.validation import (
-    as_float_array,
     check_non_negative,
     check_positive,
     check_reduction,
-    check_same_shape,
     floating_point_like_torch,
-    reduce,
+    same_shape_arrays,
 )
 
 __all__ = ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss"]
@@ -71,7 +69,7 @@ def mse_loss(input, target, *, reduction: str = "mean") -> LossResult:
     elementwise = np.square(residual)
     # The residual is ours alone: turn it into the gradient in place (no extra 10^7-element copy).
     gradient = np.multiply(residual, 2, out=residual)
-    return _result(elementwise, gradient, reduction)
+    return reduced_result(elementwise, gradient, reduction)
 
 
 @floating_point_like_torch
@@ -107,7 +105,7 @@ def smooth_l1_loss(input, target, *, reduction: str = "mean", beta: float = 1.0)
     quadratic = 0.5 * residual * residual / beta_value
     elementwise = np.where(distance < beta_value, quadratic, distance - 0.5 * beta_value)
     gradient = np.clip(residual / beta_value, -1, 1)
-    return _result(elementwise, gradient, reduction)
+    return reduced_result(elementwise, gradient, reduction)
 
 
 @floating_point_like_torch
@@ -142,29 +140,18 @@ def huber_loss(input, target, *, reduction: str = "mean", delta: float = 1.0) ->
     linear = delta_value * (distance - 0.5 * delta_value)
     elementwise = np.where(distance < delta_value, quadratic, linear)
     gradient = np.clip(residual, -delta_value, delta_value)
-    return _result(elementwise, gradient, reduction)
+    return reduced_result(elementwise, gradient, reduction)
 
 
 def _input_and_target(input, target, reduction: str, function: str) -> tuple[np.ndarray, np.ndarray]:
     """Check the reduction and return ``input`` and ``target`` as same-shaped arrays of input's dtype."""
     check_reduction(reduction)
-    input_array = as_float_array(input, "input")
-    target_array = as_float_array(target, "target", dtype=input_array.dtype)
-    check_same_shape(input_array, target_array, function)
-    return input_array, target_array
+    return same_shape_arrays(input, target, function)
 
 
 def _l1_result(input_array: np.ndarray, target_array: np.ndarray, reduction: str) -> LossResult:
     """L1 on checked arrays (shared by l1_loss and smooth_l1_loss with beta=0)."""
     residual = input_array - target_array
-    return _result(np.abs(residual), np.sign(residual), reduction)
+    return reduced_result(np.abs(residual), np.sign(residual), reduction)
 
 
-def _result(elementwise: np.ndarray, derivative: np.ndarray, reduction: str) -> LossResult:
-    """Reduce ``elementwise`` and scale ``derivative`` (d l_i / d x_i, a private array) to d loss / d x."""
-    # numpy hands back scalars for 0-d results; LossResult holds arrays (0-d ones for scalar input).
-    elementwise, derivative = np.asarray(elementwise), np.asarray(derivative)
-    loss, scale = reduce(elementwise, reduction)
-    if scale != 1.0:
-        np.multiply(derivative, scale, out=derivative)
-    return LossResult(loss=np.asarray(loss), elementwise=elementwise, grad=derivative)

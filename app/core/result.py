@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.core.validation import reduce
+
 
 @dataclass(frozen=True)
 class LossResult:
@@ -21,3 +23,17 @@ class LossResult:
     loss: np.ndarray
     elementwise: np.ndarray
     grad: np.ndarray
+
+
+def reduced_result(elementwise: np.ndarray, derivative: np.ndarray, reduction: str) -> LossResult:
+    """Reduce ``elementwise`` and scale ``derivative`` (d l_i / d x_i) to d loss / d x.
+
+    ``derivative`` must be a private array of the caller's: it is scaled in place
+    (no extra copy of a 10^7-element gradient).
+    """
+    # numpy hands back scalars for 0-d results; LossResult holds arrays (0-d ones for scalar input).
+    elementwise, derivative = np.asarray(elementwise), np.asarray(derivative)
+    loss, scale = reduce(elementwise, reduction)
+    if scale != 1.0:
+        np.multiply(derivative, scale, out=derivative)
+    return LossResult(loss=np.asarray(loss), elementwise=elementwise, grad=derivative)

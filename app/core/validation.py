@@ -70,6 +70,14 @@ def check_same_shape(input: np.ndarray, target: np.ndarray, function: str) -> No
         )
 
 
+def same_shape_arrays(input, target, function: str) -> tuple[np.ndarray, np.ndarray]:
+    """``input`` as a float array and ``target`` as one of input's dtype, both the same shape."""
+    input_array = as_float_array(input, "input")
+    target_array = as_float_array(target, "target", dtype=input_array.dtype)
+    check_same_shape(input_array, target_array, function)
+    return input_array, target_array
+
+
 def input_shape(array: np.ndarray) -> tuple[int, ...]:
     return tuple(int(size) for size in array.shape)
 
